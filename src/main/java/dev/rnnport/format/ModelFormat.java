@@ -1,0 +1,106 @@
+package dev.rnnport.format;
+
+import dev.rnnport.ModelException;
+import dev.rnnport.UsageException;
+import dev.rnnport.format.onnx.OnnxReader;
+import dev.rnnport.format.onnx.OnnxWriter;
+import dev.rnnport.format.safetensors.SafetensorsReader;
+import dev.rnnport.format.safetensors.SafetensorsWriter;
+import dev.rnnport.format.torch.TorchReader;
+import dev.rnnport.format.torch.TorchWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/** The file formats, how to recognise them and which reader and writer serve each. */
+public enum ModelFormat {
+    SAFETENSORS("safetensors", List.of("safetensors"), SafetensorsReader::new, SafetensorsWriter::new),
+    ONNX("onnx", List.of("onnx"), OnnxReader::new, OnnxWriter::new),
+    PT("pt", List.of("pt", "pth", "th", "bin"), TorchReader::new, TorchWriter::new);
+
+    private final String name;
+    private final List<String> extensions;
+    private final Supplier<FormatReader> reader;
+    private final Supplier<FormatWriter> writer;
+
+    ModelFormat(String name, List<String> extensions, Supplier<FormatReader> reader, Supplier<FormatWriter> writer) {
+        this.name = name;
+        this.extensions = extensions;
+        this.reader = reader;
+        this.writer = writer;
+    }
+
+    public String formatName() {
+        return name;
+    }
+
+    public FormatReader reader() {
+        return reader.get();
+    }
+
+    public FormatWriter writer() {
+        return writer.get();
+    }
+
+    /** The format named by {@code --to}. */
+    public static ModelFormat named(String to) {
+        for (ModelFormat f : values()) {
+            if (f.name.equalsIgnoreCase(to) || f.extensions.contains(to.toLowerCase(Locale.ROOT))) {
+                return f;
+            }
+        }
+        throw new UsageException("unknown format '" + to + "' (known: safetensors, onnx, pt)");
+    }
+
+    /** The format an output path asks for by its extension. */
+    public static ModelFormat forOutput(Path file) {
+        String ext = extension(file);
+        for (ModelFormat f : values()) {
+            if (f.extensions.contains(ext)) {
+                return f;
+            }
+        }
+        throw new UsageException("cannot tell the format of " + file + " from its extension; give --to onnx|pt|safetensors");
+    }
+
+    /** Recognises an existing file by its extension, else by its first bytes. */
+    public static ModelFormat detect(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new ModelException(file + ": no such file");
+        }
+        String ext = extension(file);
+        for (ModelFormat f : values()) {
+            if (f.extensions.contains(ext)) {
+                return f;
+            }
+        }
+        byte[] head = new byte[9];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        }
+        if (n >= 2 && head[0] == 'P' && head[1] == 'K') {
+            return PT;
+        }
+        if (n >= 2 && (head[0] & 0xff) == 0x80) {
+            return PT;
+        }
+        if (n == 9 && head[8] == '{') {
+            return SAFETENSORS;
+        }
+        if (n >= 1 && head[0] == 0x08) {
+            return ONNX;
+        }
+        throw new ModelException(file + ": not a recognised model file (expected .safetensors, .onnx, .pt/.pth)");
+    }
+
+    private static String extension(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+}

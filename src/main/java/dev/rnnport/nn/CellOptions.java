@@ -1,0 +1,67 @@
+package dev.rnnport.nn;
+
+import java.util.List;
+
+/**
+ * What ONNX and Keras can say about a cell beyond PyTorch's parameters. PyTorch's own cells use
+ * {@link #defaults(CellKind)}; anything else cannot be saved as a PyTorch state dict.
+ *
+ * @param forwardActivations ONNX order: LSTM f, g, h; GRU f, g; RNN f. f is the gate function
+ *                           (sigmoid), g the candidate function, h the cell output function
+ * @param reverseActivations the same for the reverse direction of a bidirectional network
+ * @param clip               cell clip threshold applied to gate pre-activations; infinite when off
+ * @param inputForget        LSTM: the forget gate is 1 - input gate
+ * @param linearBeforeReset  GRU: the reset gate multiplies (W_hn h + b_hn), as PyTorch does; when
+ *                           false it multiplies h before the matmul (ONNX's default, Keras reset_after=False)
+ */
+public record CellOptions(List<Activation> forwardActivations, List<Activation> reverseActivations,
+                          double clip, boolean inputForget, boolean linearBeforeReset) {
+
+    public static final double NO_CLIP = Double.POSITIVE_INFINITY;
+
+    public CellOptions {
+        forwardActivations = List.copyOf(forwardActivations);
+        reverseActivations = List.copyOf(reverseActivations);
+        if (!(clip > 0)) {
+            throw new IllegalArgumentException("clip must be positive, found " + clip);
+        }
+    }
+
+    public static CellOptions defaults(CellKind cell) {
+        List<Activation> acts = defaultActivations(cell);
+        return new CellOptions(acts, acts, NO_CLIP, false, true);
+    }
+
+    public static List<Activation> defaultActivations(CellKind cell) {
+        return switch (cell) {
+            case LSTM -> List.of(Activation.SIGMOID, Activation.TANH, Activation.TANH);
+            case GRU -> List.of(Activation.SIGMOID, Activation.TANH);
+            case RNN_TANH -> List.of(Activation.TANH);
+            case RNN_RELU -> List.of(Activation.RELU);
+        };
+    }
+
+    public List<Activation> activations(boolean reverse) {
+        return reverse ? reverseActivations : forwardActivations;
+    }
+
+    public boolean hasClip() {
+        return clip != NO_CLIP;
+    }
+
+    public CellOptions withActivations(List<Activation> forward, List<Activation> reverse) {
+        return new CellOptions(forward, reverse, clip, inputForget, linearBeforeReset);
+    }
+
+    public CellOptions withClip(double c) {
+        return new CellOptions(forwardActivations, reverseActivations, c, inputForget, linearBeforeReset);
+    }
+
+    public CellOptions withInputForget(boolean b) {
+        return new CellOptions(forwardActivations, reverseActivations, clip, b, linearBeforeReset);
+    }
+
+    public CellOptions withLinearBeforeReset(boolean b) {
+        return new CellOptions(forwardActivations, reverseActivations, clip, inputForget, b);
+    }
+}

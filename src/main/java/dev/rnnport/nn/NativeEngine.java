@@ -1,0 +1,100 @@
+package dev.rnnport.nn;
+
+import dev.rnnport.tensor.DType;
+import java.util.SplittableRandom;
+
+/**
+ * Runs a {@link RecurrentNetwork} in pure Java: layers in order, each direction over the whole
+ * sequence, directions concatenated on the last axis (forward first), as torch.nn does.
+ *
+ * <p>Inference by default: dropout is ignored. {@link #training(long)} applies the network's
+ * dropout between layers with a seeded generator, for reproducible training-mode runs.
+ */
+public final class NativeEngine {
+    private final Precision precision;
+    private final DirectionKernel kernel;
+    private final boolean training;
+    private final long seed;
+
+    public NativeEngine(Precision precision) {
+        this(precision, new NaiveKernel(), false, 0);
+    }
+
+    private NativeEngine(Precision precision, DirectionKernel kernel, boolean training, long seed) {
+        this.precision = precision;
+        this.kernel = kernel;
+        this.training = training;
+        this.seed = seed;
+    }
+
+    /** The same engine with another cell implementation. */
+    public NativeEngine withKernel(DirectionKernel k) {
+        return new NativeEngine(precision, k, training, seed);
+    }
+
+    /** The same engine in training mode: dropout between layers, drawn from {@code seed}. */
+    public NativeEngine training(long dropoutSeed) {
+        return new NativeEngine(precision, kernel, true, dropoutSeed);
+    }
+
+    public Precision precision() {
+        return precision;
+    }
+
+    public RunOutputs run(RecurrentNetwork net, RunInputs inputs) {
+        NetworkConfig cfg = net.config();
+        TimeMajorBatch b = TimeMajorBatch.of(cfg, inputs);
+        int dirs = cfg.directions();
+        int out = cfg.outputSize();
+        int hidden = cfg.hiddenSize();
+        int batch = b.batch;
+        int steps = b.steps;
+        int states = dirs * cfg.numLayers();
+        double[] hN = new double[states * batch * out];
+        double[] cN = cfg.cell() == CellKind.LSTM ? new double[states * batch * hidden] : null;
+        SplittableRandom random = new SplittableRandom(seed);
+
+        double[] layerInput = b.x;
+        int inputSize = cfg.inputSize();
+        for (int layer = 0; layer < cfg.numLayers(); layer++) {
+            double[] layerOutput = new double[steps * batch * dirs * out];
+            for (int d = 0; d < dirs; d++) {
+                int state = layer * dirs + d;
+                double[] h = slice(b.h0, state, batch * out);
+                double[] c = cN == null ? null : slice(b.c0, state, batch * hidden);
+                double[] y = new double[steps * batch * out];
+                kernel.run(new DirectionPass(cfg, net.weights(layer, d == 1), d == 1, precision, steps, batch,
+                        inputSize, b.lengths, layerInput, h, c, y));
+                System.arraycopy(h, 0, hN, state * batch * out, batch * out);
+                if (c != null) {
+                    System.arraycopy(c, 0, cN, state * batch * hidden, batch * hidden);
+                }
+                for (int tn = 0; tn < steps * batch; tn++) {
+                    System.arraycopy(y, tn * out, layerOutput, (tn * dirs + d) * out, out);
+                }
+            }
+            if (training && cfg.dropout() > 0 && layer < cfg.numLayers() - 1) {
+                applyDropout(layerOutput, cfg.dropout(), random);
+            }
+            layerInput = layerOutput;
+            inputSize = dirs * out;
+        }
+        DType dtype = precision == Precision.FLOAT32 ? DType.F32 : DType.F64;
+        return b.outputs(layerInput, hN, cN, dtype);
+    }
+
+    private static double[] slice(double[] all, int index, int len) {
+        double[] s = new double[len];
+        if (all != null) {
+            System.arraycopy(all, index * len, s, 0, len);
+        }
+        return s;
+    }
+
+    private static void applyDropout(double[] v, double p, SplittableRandom random) {
+        double scale = 1.0 / (1.0 - p);
+        for (int i = 0; i < v.length; i++) {
+            v[i] = random.nextDouble() < p ? 0.0 : v[i] * scale;
+        }
+    }
+}

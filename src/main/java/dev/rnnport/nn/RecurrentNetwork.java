@@ -1,0 +1,106 @@
+package dev.rnnport.nn;
+
+import dev.rnnport.ModelException;
+import dev.rnnport.tensor.Shapes;
+import dev.rnnport.tensor.Tensor;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A recurrent network with PyTorch's semantics: the intermediate representation every format is
+ * read into and written from. Weights are held per layer and direction in PyTorch's layout, index
+ * {@code layer * directions + direction} (direction 1 is the reverse one), exactly as nn.LSTM's
+ * {@code _flat_weights} are ordered.
+ *
+ * <p>The constructor checks every tensor's shape against the config, so a network that exists is
+ * one the engine can run; a mismatch is reported with the layer, direction, tensor name and the
+ * expected and found shapes.
+ */
+public final class RecurrentNetwork {
+    private final NetworkConfig config;
+    private final List<DirectionWeights> weights;
+
+    public RecurrentNetwork(NetworkConfig config, List<DirectionWeights> weights) {
+        this.config = config;
+        this.weights = List.copyOf(weights);
+        validate();
+    }
+
+    public NetworkConfig config() {
+        return config;
+    }
+
+    public List<DirectionWeights> weights() {
+        return weights;
+    }
+
+    public DirectionWeights weights(int layer, boolean reverse) {
+        return weights.get(layer * config.directions() + (reverse ? 1 : 0));
+    }
+
+    /** True when some direction carries LSTM peepholes. */
+    public boolean hasPeepholes() {
+        return weights.stream().anyMatch(w -> w.peephole() != null);
+    }
+
+    /** Runs the network natively in float32; see {@link NativeEngine} for more control. */
+    public RunOutputs forward(Tensor input) {
+        return new NativeEngine(Precision.FLOAT32).run(this, RunInputs.of(input));
+    }
+
+    private void validate() {
+        int expected = config.numLayers() * config.directions();
+        if (weights.size() != expected) {
+            throw new ModelException(config.cell().moduleName() + " with " + config.numLayers() + " layer(s) and "
+                    + config.directions() + " direction(s) needs " + expected + " weight sets, found " + weights.size());
+        }
+        int gh = config.cell().gates() * config.hiddenSize();
+        for (int layer = 0; layer < config.numLayers(); layer++) {
+            for (int d = 0; d < config.directions(); d++) {
+                boolean rev = d == 1;
+                DirectionWeights w = weights(layer, rev);
+                check(layer, rev, ParameterNames.weightIh(layer, rev), w.wIh(), gh, config.layerInputSize(layer));
+                check(layer, rev, ParameterNames.weightHh(layer, rev), w.wHh(), gh, config.outputSize());
+                if (config.bias()) {
+                    check(layer, rev, ParameterNames.biasIh(layer, rev), w.bIh(), gh);
+                    check(layer, rev, ParameterNames.biasHh(layer, rev), w.bHh(), gh);
+                } else if (w.bIh() != null || w.bHh() != null) {
+                    throw new ModelException(ParameterNames.direction(layer, rev) + ": network has bias=False but "
+                            + ParameterNames.biasIh(layer, rev) + " is present");
+                }
+                if (config.projSize() > 0) {
+                    check(layer, rev, ParameterNames.weightHr(layer, rev), w.wHr(), config.projSize(), config.hiddenSize());
+                } else if (w.wHr() != null) {
+                    throw new ModelException(ParameterNames.direction(layer, rev) + ": "
+                            + ParameterNames.weightHr(layer, rev) + " is present but proj_size is 0");
+                }
+                if (w.peephole() != null) {
+                    if (config.cell() != CellKind.LSTM) {
+                        throw new ModelException(ParameterNames.direction(layer, rev) + ": peepholes exist only for LSTM");
+                    }
+                    check(layer, rev, ParameterNames.peephole(layer, rev), w.peephole(), 3 * config.hiddenSize());
+                }
+            }
+        }
+    }
+
+    private static void check(int layer, boolean rev, String name, Tensor t, int... shape) {
+        if (t == null) {
+            throw new ModelException(ParameterNames.direction(layer, rev) + ": tensor " + name + " is missing");
+        }
+        if (!Arrays.equals(t.shape(), shape)) {
+            throw new ModelException(ParameterNames.direction(layer, rev) + ": tensor " + name + " has shape "
+                    + t.shapeString() + ", expected " + Shapes.format(shape));
+        }
+    }
+
+    @Override
+    public String toString() {
+        NetworkConfig c = config;
+        return c.cell().moduleName() + "(input_size=" + c.inputSize() + ", hidden_size=" + c.hiddenSize()
+                + ", num_layers=" + c.numLayers() + ", bias=" + c.bias() + ", batch_first=" + c.batchFirst()
+                + ", dropout=" + c.dropout() + ", bidirectional=" + c.bidirectional()
+                + (c.projSize() > 0 ? ", proj_size=" + c.projSize() : "")
+                + (c.cell().isRnn() ? ", nonlinearity=" + (c.cell() == CellKind.RNN_RELU ? "relu" : "tanh") : "") + ")";
+    }
+}

@@ -1,0 +1,138 @@
+package dev.rnnport.nn;
+
+import dev.rnnport.ModelException;
+import dev.rnnport.tensor.DType;
+import dev.rnnport.tensor.Shapes;
+import dev.rnnport.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * {@link RunInputs} checked against a network and brought into the one form the engines compute
+ * on: time-major (L, N, input) with a batch axis, states (D*layers, N, size), a length per sequence.
+ * {@link #outputs} turns results back into the caller's shapes. Every shape error names the
+ * dimension and what the network expects.
+ */
+public final class TimeMajorBatch {
+    public final int steps;
+    public final int batch;
+    public final boolean unbatched;
+    /** (L, N, input_size) row-major. */
+    public final double[] x;
+    /** (D*layers, N, H_out) or null for zeros. */
+    public final double[] h0;
+    /** (D*layers, N, hidden_size) or null for zeros. */
+    public final double[] c0;
+    /** Valid steps per sequence, all L when no lengths were given. */
+    public final int[] lengths;
+    private final NetworkConfig config;
+
+    private TimeMajorBatch(NetworkConfig config, int steps, int batch, boolean unbatched, double[] x,
+                           double[] h0, double[] c0, int[] lengths) {
+        this.config = config;
+        this.steps = steps;
+        this.batch = batch;
+        this.unbatched = unbatched;
+        this.x = x;
+        this.h0 = h0;
+        this.c0 = c0;
+        this.lengths = lengths;
+    }
+
+    public boolean hasLengths() {
+        return Arrays.stream(lengths).anyMatch(l -> l != steps);
+    }
+
+    public static TimeMajorBatch of(NetworkConfig config, RunInputs in) {
+        Tensor input = in.input();
+        int[] s = input.shape();
+        String expect = config.batchFirst()
+                ? "(batch, seq_len, input_size=" + config.inputSize() + ") or unbatched (seq_len, input_size)"
+                : "(seq_len, batch, input_size=" + config.inputSize() + ") or unbatched (seq_len, input_size)";
+        if (s.length != 2 && s.length != 3) {
+            throw new ModelException("input has rank " + s.length + " " + Shapes.format(s) + ", the network expects " + expect);
+        }
+        if (s[s.length - 1] != config.inputSize()) {
+            throw new ModelException("input dimension " + (s.length - 1) + " (input_size) is " + s[s.length - 1]
+                    + ", the network expects " + config.inputSize() + " (input shape " + Shapes.format(s) + ")");
+        }
+        boolean unbatched = s.length == 2;
+        int steps = unbatched ? s[0] : config.batchFirst() ? s[1] : s[0];
+        int batch = unbatched ? 1 : config.batchFirst() ? s[0] : s[1];
+        double[] x = input.data();
+        if (!unbatched && config.batchFirst()) {
+            x = swapFirstAxes(x, batch, steps, config.inputSize());
+        }
+        int states = config.directions() * config.numLayers();
+        double[] h0 = state(in.h0(), "h0", states, batch, config.outputSize(), unbatched);
+        double[] c0 = null;
+        if (in.c0() != null) {
+            if (config.cell() != CellKind.LSTM) {
+                throw new ModelException("c0 was given but a " + config.cell().moduleName() + " has no cell state");
+            }
+            c0 = state(in.c0(), "c0", states, batch, config.hiddenSize(), unbatched);
+        }
+        int[] lengths = lengths(in.lengths(), batch, steps);
+        return new TimeMajorBatch(config, steps, batch, unbatched, x, h0, c0, lengths);
+    }
+
+    private static double[] state(Tensor t, String name, int states, int batch, int size, boolean unbatched) {
+        if (t == null) {
+            return null;
+        }
+        int[] want = unbatched ? new int[] {states, size} : new int[] {states, batch, size};
+        if (!Arrays.equals(t.shape(), want)) {
+            throw new ModelException(name + " has shape " + t.shapeString() + ", the network expects " + Shapes.format(want)
+                    + " (directions*num_layers, " + (unbatched ? "" : "batch, ") + "size)");
+        }
+        return t.data();
+    }
+
+    private static int[] lengths(Tensor t, int batch, int steps) {
+        int[] out = new int[batch];
+        if (t == null) {
+            Arrays.fill(out, steps);
+            return out;
+        }
+        if (t.size() != batch || t.rank() > 1) {
+            throw new ModelException("lengths has shape " + t.shapeString() + ", expected [" + batch + "] (one length per sequence)");
+        }
+        for (int n = 0; n < batch; n++) {
+            double v = t.data()[n];
+            if (v != Math.rint(v) || v < 0 || v > steps) {
+                throw new ModelException("lengths[" + n + "] is " + v + ", expected a whole number from 0 to seq_len " + steps);
+            }
+            out[n] = (int) v;
+        }
+        return out;
+    }
+
+    /** (A, B, C) to (B, A, C). */
+    static double[] swapFirstAxes(double[] src, int a, int b, int c) {
+        double[] dst = new double[src.length];
+        for (int i = 0; i < a; i++) {
+            for (int j = 0; j < b; j++) {
+                System.arraycopy(src, (i * b + j) * c, dst, (j * a + i) * c, c);
+            }
+        }
+        return dst;
+    }
+
+    /** Wraps time-major results in the caller's shapes. */
+    public RunOutputs outputs(double[] y, double[] hN, double[] cN, DType dtype) {
+        int width = config.directions() * config.outputSize();
+        int states = config.directions() * config.numLayers();
+        Tensor output;
+        if (unbatched) {
+            output = Tensor.of(dtype, new int[] {steps, width}, y);
+        } else if (config.batchFirst()) {
+            output = Tensor.of(dtype, new int[] {batch, steps, width}, swapFirstAxes(y, steps, batch, width));
+        } else {
+            output = Tensor.of(dtype, new int[] {steps, batch, width}, y);
+        }
+        Tensor h = Tensor.of(dtype, unbatched ? new int[] {states, config.outputSize()}
+                : new int[] {states, batch, config.outputSize()}, hN);
+        Tensor c = cN == null ? null : Tensor.of(dtype, unbatched ? new int[] {states, config.hiddenSize()}
+                : new int[] {states, batch, config.hiddenSize()}, cN);
+        return new RunOutputs(output, h, c);
+    }
+}
