@@ -3,13 +3,78 @@ package dev.rnnport.format.torch;
 import dev.rnnport.ModelException;
 import dev.rnnport.format.FormatReader;
 import dev.rnnport.format.NamedNetwork;
+import dev.rnnport.format.statedict.StateDictNetworks;
+import dev.rnnport.nn.CellKind;
+import dev.rnnport.nn.NetworkConfig;
+import dev.rnnport.nn.RecurrentNetwork;
+import dev.rnnport.tensor.Tensor;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** Placeholder until this format's reader lands. */
+/**
+ * Reads nn.LSTM / nn.GRU / nn.RNN weights from PyTorch files: torch.save in the zip and legacy
+ * layouts (state dicts, training checkpoints, whole pickled models) and torch.jit.save archives.
+ * Pickles are interpreted by rnnport's own {@link Unpickler}, which runs nothing from the file.
+ * Only the tensors that recurrent parameters are named by are read from disk.
+ *
+ * <p>Each network is named by its key prefix ({@code model.encoder.}). A state dict does not
+ * record batch_first or an RNN's nonlinearity, so they default to PyTorch's defaults unless the
+ * file pickled the module itself.
+ */
 public final class TorchReader implements FormatReader {
+    private final PickleLimits limits;
+
+    public TorchReader() {
+        this(PickleLimits.defaults());
+    }
+
+    TorchReader(PickleLimits limits) {
+        this.limits = limits;
+    }
+
     @Override
-    public List<NamedNetwork> read(Path file) {
-        throw new ModelException(file + ": reading this format is not supported yet");
+    public List<NamedNetwork> read(Path file) throws IOException {
+        String name = file.toString();
+        try (TorchFile torch = TorchFile.open(file, limits)) {
+            TensorTree tree = TensorTree.of(torch.root(), name, limits.maxNesting());
+            Map<String, Tensor> parameters = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : tree.leaves().entrySet()) {
+                if (!TorchParameters.isParameterName(e.getKey())) {
+                    continue;
+                }
+                if (e.getValue() instanceof TorchTensor t) {
+                    parameters.put(e.getKey(), t.materialize(torch, name, e.getKey()));
+                } else {
+                    throw new ModelException(name + ": " + e.getKey() + " is a " + Py.typeName(e.getValue())
+                            + ", not a dense tensor rnnport can read");
+                }
+            }
+            List<NamedNetwork> found = StateDictNetworks.find(parameters, Map.of(), name);
+            List<NamedNetwork> out = new ArrayList<>(found.size());
+            for (NamedNetwork n : found) {
+                TensorTree.ModuleSettings s = tree.settings().get(n.name());
+                out.add(s == null ? n : new NamedNetwork(n.name(), apply(n.network(), s)));
+            }
+            return out;
+        }
+    }
+
+    /** Applies what an eagerly pickled module recorded about itself. */
+    private static RecurrentNetwork apply(RecurrentNetwork net, TensorTree.ModuleSettings s) {
+        NetworkConfig c = net.config();
+        if (s.batchFirst() != null) {
+            c = c.withBatchFirst(s.batchFirst());
+        }
+        if ("relu".equals(s.nonlinearity()) && c.cell().isRnn()) {
+            c = c.withCell(CellKind.RNN_RELU);
+        }
+        if (s.dropout() != null && s.dropout() >= 0 && s.dropout() < 1) {
+            c = c.withDropout(s.dropout());
+        }
+        return c.equals(net.config()) ? net : new RecurrentNetwork(c, net.weights());
     }
 }

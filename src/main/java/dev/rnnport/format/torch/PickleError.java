@@ -1,0 +1,12 @@
+package dev.rnnport.format.torch;
+
+/**
+ * A malformed, unsupported or over-limit pickle, raised inside the unpickler and the rebuilding
+ * rules. {@link Unpickler} turns it into a {@link dev.rnnport.ModelException} naming the file and
+ * the byte offset.
+ */
+final class PickleError extends RuntimeException {
+    PickleError(String message) {
+        super(message, null, false, false);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.rnnport.format.torch;
+
+/**
+ * Bounds that keep a hostile pickle from exhausting memory or stack. Every one is checked before
+ * the memory it guards is allocated.
+ *
+ * @param maxMemo       memo indices allowed (an index is refused, not merely a count: CPython's
+ *                      array memo turns one huge LONG_BINPUT index into a huge allocation)
+ * @param maxStack      values on the unpickler's stack
+ * @param maxNesting    open MARKs, tuple nesting, and container depth when walking the result; real
+ *                      pickles stay far below it because Python's pickler recurses
+ * @param maxAllocation bytes the unpickled objects may take, as estimated by {@link PickleBudget},
+ *                      the pickle bytes themselves included
+ */
+record PickleLimits(int maxMemo, int maxStack, int maxNesting, long maxAllocation) {
+
+    /**
+     * Generous for real checkpoints, but at most a quarter of this JVM's heap for the pickle, so
+     * that running out is a clear refusal and not an OutOfMemoryError.
+     */
+    static PickleLimits defaults() {
+        long heap = Runtime.getRuntime().maxMemory();
+        long allocation = Math.min(4L << 30, heap == Long.MAX_VALUE ? 4L << 30 : heap / 4);
+        return new PickleLimits(50_000_000, 5_000_000, 1000, allocation);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.rnnport.format.torch;
+
+import java.util.Arrays;
+
+/** Python bytes (immutable, hashable) or bytearray (mutable). */
+final class PyBytes {
+    private final byte[] data;
+    private final boolean mutable;
+
+    PyBytes(byte[] data, boolean mutable) {
+        this.data = data;
+        this.mutable = mutable;
+    }
+
+    byte[] data() {
+        return data;
+    }
+
+    boolean mutable() {
+        return mutable;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PyBytes b && !mutable && !b.mutable && Arrays.equals(data, b.data);
+    }
+
+    @Override
+    public int hashCode() {
+        return mutable ? System.identityHashCode(this) : Arrays.hashCode(data);
+    }
+
+    @Override
+    public String toString() {
+        return (mutable ? "bytearray" : "bytes") + " of " + data.length;
+    }
+}

@@ -1,0 +1,215 @@
+package dev.rnnport.format.torch;
+
+import dev.rnnport.ModelException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+
+/**
+ * The zip layout of torch.save (PyTorch 1.6+) and torch.jit.save: {@code <folder>/data.pkl}
+ * holds the object, {@code <folder>/data/<key>} the bytes of each storage, {@code byteorder}
+ * (PyTorch 2.1+) their byte order. The folder is named freely ("archive", the file's stem).
+ * Entry sizes come from the central directory and are checked against every claim the pickle
+ * makes before anything is read; no more than an entry's size is ever read from it.
+ */
+final class ZipTorchFile extends TorchFile {
+    private final Path file;
+    private final ZipFile zip;
+    private final String folder;
+    private final boolean torchScript;
+    private final ByteOrder order;
+    private final Map<String, StorageRef> storages = new HashMap<>();
+    private PickleBudget budget;
+    private Object root;
+
+    private ZipTorchFile(Path file, ZipFile zip, String folder, boolean torchScript, ByteOrder order) {
+        this.file = file;
+        this.zip = zip;
+        this.folder = folder;
+        this.torchScript = torchScript;
+        this.order = order;
+    }
+
+    static ZipTorchFile open(Path file, PickleLimits limits) throws IOException {
+        ZipFile zip;
+        try {
+            zip = new ZipFile(file.toFile());
+        } catch (ZipException e) {
+            throw new ModelException(file + ": not a readable zip archive (" + e.getMessage() + "); truncated or damaged?");
+        }
+        try {
+            String folder = dataPklFolder(file, zip);
+            boolean script = zip.getEntry(folder + "/constants.pkl") != null;
+            ZipTorchFile f = new ZipTorchFile(file, zip, folder, script, byteOrder(file, zip, folder));
+            f.load(limits);
+            return f;
+        } catch (RuntimeException | IOException e) {
+            zip.close();
+            throw e;
+        }
+    }
+
+    private static String dataPklFolder(Path file, ZipFile zip) {
+        String found = null;
+        for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
+            String name = en.nextElement().getName();
+            int slash = name.indexOf('/');
+            if (slash > 0 && name.indexOf('/', slash + 1) < 0 && name.substring(slash + 1).equals("data.pkl")) {
+                if (found != null) {
+                    throw new ModelException(file + ": zip archive holds both " + found + "/data.pkl and " + name
+                            + "; expected one torch.save folder");
+                }
+                found = name.substring(0, slash);
+            }
+        }
+        if (found == null) {
+            throw new ModelException(file + ": zip archive without <folder>/data.pkl: not written by torch.save or torch.jit.save");
+        }
+        return found;
+    }
+
+    private static ByteOrder byteOrder(Path file, ZipFile zip, String folder) throws IOException {
+        ZipEntry e = zip.getEntry(folder + "/byteorder");
+        if (e == null) {
+            return ByteOrder.LITTLE_ENDIAN; // written by PyTorch 2.1+; older files are little-endian
+        }
+        String s = new String(readEntry(file, zip, e, 16), StandardCharsets.US_ASCII).trim();
+        return switch (s) {
+            case "little" -> ByteOrder.LITTLE_ENDIAN;
+            case "big" -> ByteOrder.BIG_ENDIAN;
+            default -> throw new ModelException(file + ": record " + e.getName() + " says '" + s + "', expected little or big");
+        };
+    }
+
+    private static byte[] readEntry(Path file, ZipFile zip, ZipEntry e, long max) throws IOException {
+        long size = e.getSize();
+        if (size < 0 || size > max) {
+            throw new ModelException(file + ": record " + e.getName() + " has " + size + " bytes, more than the "
+                    + PickleBudget.mib(max) + " allowed");
+        }
+        try (InputStream in = zip.getInputStream(e)) {
+            byte[] b = in.readNBytes((int) size);
+            if (b.length != size) {
+                throw new ModelException(file + ": record " + e.getName() + " ends after " + b.length + " of its "
+                        + size + " bytes (truncated file?)");
+            }
+            return b;
+        } catch (ZipException ex) {
+            throw new ModelException(file + ": record " + e.getName() + " is damaged (" + ex.getMessage() + ")");
+        }
+    }
+
+    private void load(PickleLimits limits) throws IOException {
+        budget = new PickleBudget(limits.maxAllocation());
+        ZipEntry pkl = zip.getEntry(folder + "/data.pkl");
+        byte[] data = readEntry(file, zip, pkl, budget.limit());
+        budget.charge(data.length);
+        root = new Unpickler(PickleInput.of(data), file.toString(), pkl.getName(), limits, budget, this::storage).load();
+    }
+
+    /** Resolves {@code ('storage', storage_type, key, location, numel)} and checks it against its record. */
+    private StorageRef storage(Object pid) {
+        if (!(pid instanceof PyTuple t) || t.size() < 5 || !"storage".equals(ascii(t.get(0)))) {
+            throw new PickleError("persistent id " + describe(pid) + " is not a torch storage");
+        }
+        TorchDType dtype = TorchDType.ofStorageGlobal(t.get(1));
+        if (dtype == null) {
+            throw new PickleError("persistent id names storage type " + Py.typeName(t.get(1))
+                    + (TorchDType.looksLikeStorage(t.get(1)) ? ", which rnnport does not know" : ", not a storage class"));
+        }
+        String key = ascii(t.get(2));
+        Long numel = Py.asLong(t.get(4));
+        if (key == null || numel == null || numel < 0) {
+            throw new PickleError("storage persistent id has key " + Py.typeName(t.get(2)) + " and size "
+                    + Py.typeName(t.get(4)) + ", expected a str and a non-negative int");
+        }
+        StorageRef known = storages.get(key);
+        if (known != null) {
+            return known;
+        }
+        long nbytes;
+        try {
+            nbytes = Math.multiplyExact(numel, (long) dtype.size());
+        } catch (ArithmeticException e) {
+            throw new PickleError("storage '" + key + "' claims " + numel + " elements, beyond 64-bit byte counts");
+        }
+        String record = folder + "/data/" + key;
+        ZipEntry e = zip.getEntry(record);
+        if (e == null) {
+            throw new PickleError("storage '" + key + "' has no record " + record);
+        }
+        if (e.getSize() < nbytes) {
+            throw new PickleError("storage '" + key + "' claims " + numel + " " + dtype.torchName() + " elements ("
+                    + nbytes + " bytes) but its record " + record + " holds " + e.getSize() + " bytes");
+        }
+        budget.charge(PickleBudget.OBJECT);
+        StorageRef s = new StorageRef(key, dtype, numel, ascii(t.get(3)), record, 0);
+        storages.put(key, s);
+        return s;
+    }
+
+    static String ascii(Object v) {
+        if (v instanceof String s) {
+            return s;
+        }
+        if (v instanceof PyBytes b && !b.mutable()) {
+            return new String(b.data(), StandardCharsets.US_ASCII);
+        }
+        return null;
+    }
+
+    static String describe(Object pid) {
+        if (pid instanceof PyTuple t && t.size() > 0 && ascii(t.get(0)) != null) {
+            String s = ascii(t.get(0));
+            return "('" + (s.length() > 30 ? s.substring(0, 30) + "..." : s) + "', ...)";
+        }
+        return "of type " + Py.typeName(pid);
+    }
+
+    @Override
+    public byte[] read(StorageRef storage, long offset, int length) throws IOException {
+        ZipEntry e = zip.getEntry(storage.record());
+        long start = storage.byteOffset() + offset;
+        if (start + length > e.getSize()) {
+            throw new ModelException(file + ": read past the end of record " + e.getName());
+        }
+        try (InputStream in = zip.getInputStream(e)) {
+            in.skipNBytes(start);
+            byte[] b = in.readNBytes(length);
+            if (b.length != length) {
+                throw new ModelException(file + ": record " + e.getName() + " ends early (truncated file?)");
+            }
+            return b;
+        } catch (java.io.EOFException | ZipException ex) {
+            throw new ModelException(file + ": record " + e.getName() + " is damaged or truncated (" + ex.getMessage() + ")");
+        }
+    }
+
+    @Override
+    public ByteOrder order() {
+        return order;
+    }
+
+    @Override
+    Object root() {
+        return root;
+    }
+
+    @Override
+    String layout() {
+        return torchScript ? "TorchScript" : "zip";
+    }
+
+    @Override
+    public void close() throws IOException {
+        zip.close();
+    }
+}
