@@ -115,6 +115,7 @@ final class TensorTree {
             return;
         }
         if (v instanceof PyDict d) {
+            readMetadata(d, path);
             walkEntries(d.items(), path, depth);
         } else if (v instanceof List<?> l) {
             walkItems(l, path, depth);
@@ -147,6 +148,23 @@ final class TensorTree {
         walkItems(o.listItems(), path, depth);
     }
 
+    /**
+     * A state dict's {@code _metadata} maps module prefixes to dicts; rnnport's writer puts the
+     * module settings a state dict cannot hold under their {@code 'rnnport'} key.
+     */
+    private void readMetadata(PyDict d, String path) {
+        if (!(d.attributes().get("_metadata") instanceof PyDict metadata)) {
+            return;
+        }
+        for (Map.Entry<Object, Object> e : metadata.items().entrySet()) {
+            if (e.getKey() instanceof String module && e.getValue() instanceof PyDict m
+                    && m.get("rnnport") instanceof PyDict ours) {
+                String prefix = join(path, module);
+                settings.putIfAbsent(prefix.isEmpty() ? "" : prefix + ".", settingsOf(ours.items()));
+            }
+        }
+    }
+
     private static Map<Object, Object> attributes(Object state) {
         if (state instanceof PyDict d) {
             return d.items();
@@ -162,6 +180,13 @@ final class TensorTree {
         Object nl = attrs.get("nonlinearity");
         Object dr = attrs.get("dropout");
         Double dropout = dr instanceof Double d ? d : dr instanceof Long l ? (double) l : null;
+        if (dr instanceof String s) {
+            try {
+                dropout = Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                dropout = null;
+            }
+        }
         return new ModuleSettings(bf instanceof Boolean b ? b : null, nl instanceof String s ? s : null, dropout);
     }
 
