@@ -26,7 +26,13 @@ abstract class TorchFile implements StorageReader, Closeable {
         if (n >= 2 && head[0] == 'P' && head[1] == 'K') {
             return ZipTorchFile.open(file, limits);
         }
-        return LegacyTorchFile.open(file, limits);
+        // A legacy file starts with the pickle of torch's magic number: PROTO for protocol 2 and
+        // up, a text LONG for protocols 0 and 1.
+        if ((head[0] & 0xff) == 0x80 || head[0] == 'L') {
+            return LegacyTorchFile.open(file, limits);
+        }
+        throw new ModelException(file + ": not a PyTorch file: neither a zip archive (torch.save since 1.6, torch.jit.save)"
+                + " nor a legacy torch.save pickle stream");
     }
 
     /** What torch.load would return, with inert stand-ins for foreign objects. */
