@@ -189,21 +189,28 @@ def whole_module():
     record_run(folder, m.rnn, torch.randn(2, 4, 3))
 
 
-# ------------------------------------------------ files in the layout of PyTorch >= 2.1, by hand
+# ------------------------------------- other PyTorch versions' layouts, assembled by hand
 
-def torch2_layout():
-    """The GRU of gru_fp32 re-pickled the way PyTorch >= 2.1 can write tensors:
-    _rebuild_tensor_v3 over torch.UntypedStorage with a dtype global, parameters through
-    _rebuild_parameter_with_state, and a `byteorder` record. A second copy stores the same values
-    big-endian with byteorder "big". The values (and so the recorded outputs) are PyTorch's."""
+def other_layouts():
+    """One GRU's PyTorch state dict re-pickled in layouts PyTorch 1.13 does not write, with that
+    module's outputs as the reference (the values are PyTorch's; only the packaging is by hand):
+
+    torch21.pt             zip, as PyTorch >= 2.1 can write tensors: _rebuild_parameter_with_state
+                           of _rebuild_tensor_v3 over torch.UntypedStorage with a dtype global, and
+                           a `byteorder` record
+    torch21_big_endian.pt  the same with the values big-endian and byteorder "big"
+    torch04_cuda_views.pt  legacy, as PyTorch 0.4 wrote a GPU model whose parameters were views of
+                           one flat weight buffer: _rebuild_tensor over torch.cuda.FloatStorage
+                           views ((view_key, offset, size) metadata) of one root storage
+    """
     torch.manual_seed(701)
     gru = nn.GRU(3, 4)
     sd = gru.state_dict()
-    folder = OUT / "torch2_layout"
+    folder = OUT / "other_layouts"
     folder.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(702)
     record_run(folder, gru, torch.randn(5, 2, 3))
-    for name, order in (("model.pt", "little"), ("model_big_endian.pt", "big")):
+    for name, order in (("torch21.pt", "little"), ("torch21_big_endian.pt", "big")):
         p = Pickle(proto=2)
         p.op(b"\x80\x02")
         p.global_("collections", "OrderedDict").op(b")R")
@@ -233,6 +240,25 @@ def torch2_layout():
         p.op(b"u.")
         write_zip(folder / name, "archive", [("data.pkl", p.bytes()), ("byteorder", order.encode())]
                   + [(f"data/{k}", v) for k, v in records.items()] + [("version", b"3\n")])
+
+    flat = torch.cat([t.reshape(-1) for t in sd.values()])
+    root_key = "140234567890"
+    p = Pickle(proto=2).op(b"\x80\x02")
+    p.global_("collections", "OrderedDict").op(b")R(")
+    offset = 0
+    for i, (k, t) in enumerate(sd.items()):
+        p.unicode(k)
+        p.global_("torch._utils", "_rebuild_tensor").op(b"(")
+        p.op(b"(").unicode("storage").global_("torch.cuda", "FloatStorage").unicode(root_key).unicode("cuda:0")
+        p.int(flat.numel())
+        p.op(b"(").unicode(str(140234567900 + i)).int(offset).int(t.numel()).op(b"t")
+        p.op(b"tQ")
+        p.int(0).tuple_of_ints(t.shape).tuple_of_ints(t.stride())
+        p.op(b"tR")
+        offset += t.numel()
+    p.op(b"u.")
+    storages = struct.pack("<q", flat.numel()) + flat.numpy().astype("<f4").tobytes()
+    (folder / "torch04_cuda_views.pt").write_bytes(legacy_frame(p.bytes(), [root_key], storages))
 
 
 # --------------------------------------------------------------------- assembling raw pickles
@@ -463,6 +489,10 @@ def copy_allennlp():
 
 
 def main():
+    # String hashing is randomised per process; a fixed seed keeps set orders, and so the
+    # pickles, the same from run to run.
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        os.execve(sys.executable, [sys.executable] + sys.argv, dict(os.environ, PYTHONHASHSEED="0"))
     OUT.mkdir(parents=True, exist_ok=True)
     checkpoint_lstm()
     torchscript_lstm()
@@ -471,7 +501,7 @@ def main():
     strided_shared()
     two_rnns()
     whole_module()
-    torch2_layout()
+    other_layouts()
     hostile()
     opcode_pickles()
     if SHARED_ALLENNLP.exists():

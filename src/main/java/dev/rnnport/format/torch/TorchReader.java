@@ -60,6 +60,8 @@ public final class TorchReader implements FormatReader {
                 out.add(s == null ? n : new NamedNetwork(n.name(), apply(n.network(), s)));
             }
             return out;
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause(); // a read failure inside the unpickler's buffered input
         }
     }
 

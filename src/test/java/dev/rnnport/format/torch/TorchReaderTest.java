@@ -153,10 +153,25 @@ class TorchReaderTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"model.pt", "model_big_endian.pt"})
-    void torch2LayoutUntypedStoragesAndByteOrder(String file) throws IOException {
-        Path dir = TORCH.resolve("torch2_layout");
+    @CsvSource({"torch21.pt, zip", "torch21_big_endian.pt, zip", "torch04_cuda_views.pt, legacy"})
+    void layoutsOfOtherPyTorchVersions(String file, String layout) throws IOException {
+        Path dir = TORCH.resolve("other_layouts");
+        try (TorchFile f = TorchFile.open(dir.resolve(file), PickleLimits.defaults())) {
+            assertEquals(layout, f.layout());
+        }
         runsLikePyTorch(only(dir.resolve(file), "").network(), dir);
+    }
+
+    @Test
+    void legacyStorageViewsOfOneCudaBuffer() throws IOException {
+        try (TorchFile f = TorchFile.open(TORCH.resolve("other_layouts/torch04_cuda_views.pt"), PickleLimits.defaults())) {
+            PyDict sd = (PyDict) f.root();
+            TorchTensor ih = (TorchTensor) sd.get("weight_ih_l0");
+            TorchTensor hh = (TorchTensor) sd.get("weight_hh_l0");
+            assertEquals("cuda:0", hh.storage().location());
+            assertEquals(ih.storage().record(), hh.storage().record(), "both views live in one root storage");
+            assertEquals(36L * 4, hh.storage().byteOffset(), "weight_hh_l0 starts after the 36 floats of weight_ih_l0");
+        }
     }
 
     @ParameterizedTest
