@@ -1,9 +1,31 @@
 package dev.rnnport.format.safetensors;
 
-/** Placeholder, replaced in the next change. */
-public final class SafetensorsWriter implements dev.rnnport.format.FormatWriter {
+import dev.rnnport.format.AtomicFiles;
+import dev.rnnport.format.FormatWriter;
+import dev.rnnport.format.WriteOptions;
+import dev.rnnport.format.statedict.StateDictNetworks;
+import dev.rnnport.nn.RecurrentNetwork;
+import dev.rnnport.tensor.DType;
+import dev.rnnport.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Writes the network's state dict as safetensors, with batch_first, dropout and nonlinearity in
+ * {@code __metadata__} (plus {@code format: pt}, which safetensors.torch writes too) so that
+ * reading it back needs no flags. float64 weights stay float64; every other type becomes float32.
+ */
+public final class SafetensorsWriter implements FormatWriter {
     @Override
-    public void write(dev.rnnport.nn.RecurrentNetwork network, java.nio.file.Path file, dev.rnnport.format.WriteOptions options) {
-        throw new dev.rnnport.ModelException("not yet");
+    public void write(RecurrentNetwork network, Path file, WriteOptions options) throws IOException {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        StateDictNetworks.toStateDict(network, "", "safetensors").forEach((k, t) ->
+                tensors.put(k, t.dtype() == DType.F64 ? t : t.as(DType.F32)));
+        Map<String, String> metadata = new TreeMap<>(StateDictNetworks.metadata(network));
+        metadata.put("format", "pt");
+        AtomicFiles.write(file, new SafetensorsFile(tensors, metadata).toBytes());
     }
 }

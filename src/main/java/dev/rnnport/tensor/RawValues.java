@@ -1,0 +1,58 @@
+package dev.rnnport.tensor;
+
+import java.nio.ByteBuffer;
+
+/** Binary element encodings shared by the file formats: IEEE half, bfloat16, floats and integers. */
+public final class RawValues {
+    private RawValues() {
+    }
+
+    /** Reads {@code count} elements of {@code dtype} from {@code b} (its byte order applies). */
+    public static double[] decode(ByteBuffer b, DType dtype, int count) {
+        double[] out = new double[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = switch (dtype) {
+                case F32 -> b.getFloat();
+                case F64 -> b.getDouble();
+                case F16 -> halfToFloat(b.getShort());
+                case BF16 -> Float.intBitsToFloat((b.getShort() & 0xffff) << 16);
+                case I8 -> b.get();
+                case U8 -> b.get() & 0xff;
+                case BOOL -> b.get() != 0 ? 1 : 0;
+                case I16 -> b.getShort();
+                case I32 -> b.getInt();
+                case I64 -> b.getLong();
+            };
+        }
+        return out;
+    }
+
+    /** Writes every value as {@code dtype} (F32, F64, I32 or I64) into {@code b}. */
+    public static void encode(ByteBuffer b, double[] values, DType dtype) {
+        for (double v : values) {
+            switch (dtype) {
+                case F32 -> b.putFloat((float) v);
+                case F64 -> b.putDouble(v);
+                case I32 -> b.putInt((int) v);
+                case I64 -> b.putLong((long) v);
+                default -> throw new IllegalArgumentException("cannot encode " + dtype);
+            }
+        }
+    }
+
+    /** IEEE 754 binary16 to float, including subnormals, infinities and NaN. */
+    public static float halfToFloat(short h) {
+        int bits = h & 0xffff;
+        int sign = (bits >>> 15) << 31;
+        int exp = (bits >>> 10) & 0x1f;
+        int mant = bits & 0x3ff;
+        if (exp == 0x1f) {
+            return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+        }
+        if (exp == 0) {
+            float v = mant * 0x1p-24f;
+            return sign == 0 ? v : -v;
+        }
+        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+    }
+}
