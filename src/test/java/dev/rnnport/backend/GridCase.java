@@ -37,7 +37,7 @@ public record GridCase(Path dir, Map<?, ?> config) {
         return cases;
     }
 
-    static GridCase read(Path dir) {
+    public static GridCase read(Path dir) {
         try {
             return new GridCase(dir, (Map<?, ?>) Json.parse(Files.readString(dir.resolve("config.json"))));
         } catch (IOException e) {

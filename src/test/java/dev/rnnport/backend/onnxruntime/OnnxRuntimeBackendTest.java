@@ -1,0 +1,184 @@
+package dev.rnnport.backend.onnxruntime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.rnnport.ModelException;
+import dev.rnnport.UsageException;
+import dev.rnnport.backend.Closeness;
+import dev.rnnport.backend.GridCase;
+import dev.rnnport.nn.Precision;
+import dev.rnnport.nn.RunInputs;
+import dev.rnnport.nn.RunOutputs;
+import dev.rnnport.tensor.DType;
+import dev.rnnport.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The backend's life cycle and settings, observed on ONNX Runtime itself. */
+class OnnxRuntimeBackendTest {
+    private static final GridCase LSTM = GridCase.read(GridCase.GRID.resolve("lstm_l1"));
+    private static final Path LSTM_ONNX = LSTM.dir().resolve("model.onnx");
+
+    /**
+     * ONNX Runtime's intra-op pool starts threads-1 native threads per session (the calling thread
+     * is the last worker) and stops them when the session is freed. They are not Java threads, so
+     * they are counted in /proc; they inherit the name of the thread that created the session.
+     */
+    @Test
+    void intraOpThreadsSetTheSessionsThreadPool() throws IOException {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "counting native threads needs Linux /proc");
+        for (int threads : new int[] {1, 3}) {
+            Set<String> before = tasks();
+            Set<String> started;
+            try (OnnxRuntimeBackend ort = new OnnxRuntimeBackend(threads)) {
+                assertEquals(threads, ort.intraOpThreads());
+                ort.runFile(LSTM_ONNX, LSTM.inputs(), Precision.FLOAT32);
+                started = startedByThisThread(before);
+                assertEquals(threads - 1, started.size(), "native pool threads with " + threads + " intra-op threads");
+                ort.runFile(LSTM_ONNX, LSTM.inputs(), Precision.FLOAT32);
+                assertEquals(started, startedByThisThread(before), "a second run of the same file reuses its session");
+            }
+            Set<String> alive = tasks();
+            alive.retainAll(started);
+            assertEquals(Set.of(), alive, "pool threads still running after close()");
+        }
+    }
+
+    /** Only a few sessions are kept: the least recently used one is freed when another is loaded. */
+    @Test
+    void keepsAFewSessionsAndFreesTheOldest(@TempDir Path tmp) throws IOException {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "counting native threads needs Linux /proc");
+        Set<String> before = tasks();
+        try (OnnxRuntimeBackend ort = new OnnxRuntimeBackend(2)) {
+            for (int i = 0; i < 6; i++) {
+                // Distinct files with the same graph: each one is a session of its own.
+                Path copy = Files.copy(LSTM_ONNX, tmp.resolve("copy" + i + ".onnx"));
+                ort.runFile(copy, LSTM.inputs(), Precision.FLOAT32);
+            }
+            assertEquals(4, startedByThisThread(before).size(), "one pool thread per kept session");
+        }
+        assertEquals(0, startedByThisThread(before).size());
+    }
+
+    @Test
+    void closeIsIdempotentAndRunsAfterItFailFast() {
+        OnnxRuntimeBackend ort = new OnnxRuntimeBackend(1);
+        ort.runFile(LSTM_ONNX, LSTM.inputs(), Precision.FLOAT32);
+        ort.close();
+        ort.close();
+        List<Runnable> uses = List.of(
+                () -> ort.runFile(LSTM_ONNX, LSTM.inputs(), Precision.FLOAT32),
+                () -> ort.runGraph(LSTM_ONNX, List.of(LSTM.npy("input.npy"))),
+                () -> ort.run(LSTM.network(), LSTM.inputs(), Precision.FLOAT32));
+        for (Runnable use : uses) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, use::run);
+            assertTrue(e.getMessage().contains("closed"), e.getMessage());
+        }
+    }
+
+    @Test
+    void negativeThreadCountIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new OnnxRuntimeBackend(-1));
+    }
+
+    @Test
+    void float64IsRefusedForAFloat32FileRunAsIs() {
+        try (OnnxRuntimeBackend ort = new OnnxRuntimeBackend(1)) {
+            UsageException e = assertThrows(UsageException.class,
+                    () -> ort.runFile(LSTM_ONNX, LSTM.inputs(), Precision.FLOAT64));
+            assertTrue(e.getMessage().contains("float32 graph"), e.getMessage());
+        }
+    }
+
+    /** The graph computes in float32; a float64 input is converted, and the results say float32. */
+    @Test
+    void fileRunsInTheGraphsElementType() {
+        try (OnnxRuntimeBackend ort = new OnnxRuntimeBackend(1)) {
+            RunOutputs out = ort.runFile(LSTM_ONNX, RunInputs.of(LSTM.npy("input.npy").as(DType.F64)), Precision.FLOAT32);
+            assertEquals(DType.F32, out.output().dtype());
+            new Closeness("lstm_l1", 1e-5).tensor("output", out.output(), LSTM.npy("output.npy")).check();
+        }
+    }
+
+    /** An initial state the graph takes but the caller leaves out is zeros, as in PyTorch. */
+    @Test
+    void omittedInitialStatesAreZeros() {
+        GridCase c = GridCase.read(GridCase.GRID.resolve("lstm_l1_h0"));
+        Path onnx = c.dir().resolve("model.onnx");
+        RunInputs in = c.inputs();
+        try (OnnxRuntimeBackend ort = new OnnxRuntimeBackend(1)) {
+            RunOutputs omitted = ort.runFile(onnx, RunInputs.of(in.input()), Precision.FLOAT32);
+            RunOutputs zeros = ort.runFile(onnx, RunInputs.of(in.input())
+                    .withH0(Tensor.zeros(DType.F32, in.h0().shape())).withC0(Tensor.zeros(DType.F32, in.c0().shape())),
+                    Precision.FLOAT32);
+            new Closeness(c.name(), 0).outputs("omitted vs zero states", omitted, zeros).check();
+        }
+    }
+
+    @Test
+    void aTensorThatDoesNotFitNamesTheGraphInput() {
+        try (OnnxRuntimeBackend ort = new OnnxRuntimeBackend(1)) {
+            Tensor x = LSTM.npy("input.npy");
+            int[] s = x.shape();
+            Tensor wrong = Tensor.zeros(DType.F32, s[0], s[1], s[2] + 1);
+            ModelException e = assertThrows(ModelException.class,
+                    () -> ort.runFile(LSTM_ONNX, RunInputs.of(wrong), Precision.FLOAT32));
+            assertTrue(e.getMessage().contains("graph input input float["), e.getMessage());
+            assertTrue(e.getMessage().contains("cannot take a tensor of shape"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anInputTheGraphHasNoPlaceForIsAUsageError() {
+        try (OnnxRuntimeBackend ort = new OnnxRuntimeBackend(1)) {
+            Tensor x = LSTM.npy("input.npy");
+            RunInputs in = RunInputs.of(x).withLengths(Tensor.ofDoubles(new int[] {x.dim(1)}, new double[x.dim(1)]));
+            UsageException e = assertThrows(UsageException.class, () -> ort.runFile(LSTM_ONNX, in, Precision.FLOAT32));
+            assertTrue(e.getMessage().contains("--lengths"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aMissingFileIsAModelError() {
+        try (OnnxRuntimeBackend ort = new OnnxRuntimeBackend(1)) {
+            ModelException e = assertThrows(ModelException.class,
+                    () -> ort.runFile(Path.of("no/such.onnx"), LSTM.inputs(), Precision.FLOAT32));
+            assertTrue(e.getMessage().startsWith("no/such.onnx: "), e.getMessage());
+        }
+    }
+
+    /** Ids of this process's native threads. */
+    private static Set<String> tasks() throws IOException {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/task"))) {
+            return new HashSet<>(s.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    /** Threads started since {@code before} that carry this thread's name, as ONNX Runtime's pool threads do. */
+    private static Set<String> startedByThisThread(Set<String> before) throws IOException {
+        String mine = Files.readString(Path.of("/proc/thread-self/comm")).trim();
+        Set<String> now = tasks();
+        now.removeAll(before);
+        Set<String> same = new HashSet<>();
+        for (String id : now) {
+            try {
+                if (Files.readString(Path.of("/proc/self/task", id, "comm")).trim().equals(mine)) {
+                    same.add(id);
+                }
+            } catch (IOException gone) {
+                // the thread ended between listing and reading
+            }
+        }
+        return same;
+    }
+}
