@@ -15,9 +15,9 @@ final class OrtEnv {
 
     /** Holder idiom: the native library is loaded only when a backend first runs something. */
     private static final class Holder {
-        // Warnings such as "initializer X appears in graph inputs" would land on the CLI's stderr
-        // for files that are fine to run; errors still surface as exceptions.
-        static final OrtEnvironment ENV = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "rnnport");
+        // ONNX Runtime's log goes straight to stderr: warnings about files that run fine, and every
+        // error a second time, multi-line, beside the one-line message we make of its exception.
+        static final OrtEnvironment ENV = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "rnnport");
     }
 
     static OrtEnvironment get() {
