@@ -151,7 +151,7 @@ final class FileBinding {
                 default -> null;
             };
             if (slot != null && slot.isWeight()) {
-                weights.add(p.name() + " (" + slot + ")");
+                weights.add(p.name().equals(slot.name()) ? p.name() : p.name() + " (as " + slot + ")");
             } else if (role != null && !roles.containsKey(role)) {
                 roles.put(role, p);
             } else {

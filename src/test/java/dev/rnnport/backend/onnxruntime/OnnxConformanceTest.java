@@ -12,6 +12,8 @@ import dev.rnnport.backend.Closeness;
 import dev.rnnport.format.onnx.proto.Onnx.AttributeProto;
 import dev.rnnport.format.onnx.proto.Onnx.ModelProto;
 import dev.rnnport.format.onnx.proto.Onnx.NodeProto;
+import dev.rnnport.nn.Precision;
+import dev.rnnport.nn.RunInputs;
 import dev.rnnport.tensor.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,6 +29,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -86,6 +89,21 @@ class OnnxConformanceTest {
             close.tensor("output_" + i, actual.get(i), expected.get(i));
         }
         close.check();
+    }
+
+    /**
+     * A node test feeds the weights as graph inputs, so running it from --input/--h0/--c0 is
+     * impossible; the message says why and lists what the graph takes.
+     */
+    @Test
+    void weightsAsGraphInputsCannotBeFedFromRunInputs() throws IOException {
+        Path model = ROOT.resolve("onnx-node/test_lstm_defaults/model.onnx");
+        Tensor x = TensorProtos.read(model.resolveSibling("test_data_set_0/input_0.pb"));
+        ModelException e = assertThrows(ModelException.class,
+                () -> backend.runFile(model, RunInputs.of(x), Precision.FLOAT32));
+        assertEquals(model + ": graph inputs W, R are weights of a recurrent node, which"
+                + " --input/--h0/--c0/--lengths cannot feed (graph inputs: X float[1, 3, 2], W float[1, 12, 2],"
+                + " R float[1, 12, 3])", e.getMessage());
     }
 
     /** input_0.pb, input_1.pb, ... in numeric order. */
