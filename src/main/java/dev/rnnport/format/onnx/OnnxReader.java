@@ -5,6 +5,7 @@ import dev.rnnport.format.FormatReader;
 import dev.rnnport.format.NamedNetwork;
 import dev.rnnport.format.onnx.proto.Onnx.ModelProto;
 import dev.rnnport.format.onnx.proto.Onnx.NodeProto;
+import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -40,6 +41,16 @@ public final class OnnxReader implements FormatReader {
         try {
             OnnxGraph g = new OnnxGraph(model.getGraph(), feeds);
             List<NamedNetwork> found = new NetworkAssembler(g).assemble();
+            String projected = metadata(model, ProjectionLoopReader.KEY);
+            if (found.isEmpty() && projected != null) {
+                found = List.of(new NamedNetwork("", ProjectionLoopReader.read(g, projected)));
+            }
+            String dropout = metadata(model, OnnxWriter.DROPOUT_KEY);
+            if (dropout != null && found.size() == 1) {
+                RecurrentNetwork net = found.get(0).network();
+                found = List.of(new NamedNetwork(found.get(0).name(), new RecurrentNetwork(
+                        net.config().withDropout(parseDropout(dropout)), net.weights())));
+            }
             if (found.isEmpty()) {
                 TreeSet<String> ops = new TreeSet<>();
                 for (NodeProto n : model.getGraph().getNodeList()) {
@@ -52,5 +63,22 @@ public final class OnnxReader implements FormatReader {
         } catch (ModelException e) {
             throw new ModelException(source + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String metadata(ModelProto model, String key) {
+        return model.getMetadataPropsList().stream().filter(p -> p.getKey().equals(key))
+                .map(p -> p.getValue()).findFirst().orElse(null);
+    }
+
+    private static double parseDropout(String v) {
+        try {
+            double p = Double.parseDouble(v);
+            if (p >= 0 && p < 1) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ModelException("metadata " + OnnxWriter.DROPOUT_KEY + " is '" + v + "', expected a probability in [0, 1)");
     }
 }
