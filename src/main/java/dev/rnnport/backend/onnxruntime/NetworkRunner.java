@@ -32,6 +32,14 @@ final class NetworkRunner {
     NetworkRunner(OrtModel model, NetworkConfig config) {
         this.model = model;
         this.config = config;
+        boolean lstm = config.cell() == CellKind.LSTM;
+        List<String> inputs = model.inputs().stream().map(OrtModel.Port::name).toList();
+        List<String> outputs = model.outputs().stream().map(OrtModel.Port::name).toList();
+        if (!inputs.equals(lstm ? List.of("input", "h0", "c0") : List.of("input", "h0"))
+                || !outputs.equals(lstm ? List.of("output", "h_n", "c_n") : List.of("output", "h_n"))) {
+            throw new IllegalStateException("the written ONNX graph takes " + inputs + " and gives " + outputs
+                    + ", not the interface this runner feeds (input, h0[, c0] -> output, h_n[, c_n])");
+        }
     }
 
     RunOutputs run(RunInputs in) {

@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxJavaType;
 import dev.rnnport.ModelException;
 import dev.rnnport.UsageException;
 import dev.rnnport.backend.Backend;
+import dev.rnnport.format.onnx.OnnxWriter;
 import dev.rnnport.nn.Precision;
 import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.nn.RunInputs;
@@ -62,10 +63,59 @@ public final class OnnxRuntimeBackend implements Backend {
         return intraOpThreads;
     }
 
+    /**
+     * Runs {@code network} in ONNX Runtime: the network is written as ONNX in memory by
+     * {@link OnnxWriter} (float32, PyTorch's interface) and loaded once; the session is kept for
+     * later runs of the same network object. Takes and gives PyTorch's shapes for the network's
+     * batch_first, unbatched input included; omitted h0/c0 are zeros. Sequence lengths are
+     * honoured by running sequences of equal length together on their valid steps (the written
+     * model takes no lengths), so results past a sequence's end are zeros and h_n/c_n are its
+     * state at its last valid step, the initial state for a length of 0, as in PyTorch.
+     *
+     * @throws UsageException   for float64: ONNX Runtime's CPU LSTM, GRU and RNN kernels compute in
+     *                          float32 only (1.29: "does not support double yet"), and the writer
+     *                          writes float32 models accordingly
+     * @throws ModelException   an input does not fit the network (same messages as the native
+     *                          engine), or the network cannot be written as ONNX
+     */
     @Override
     public synchronized RunOutputs run(RecurrentNetwork network, RunInputs inputs, Precision precision) {
         ensureOpen();
-        throw new ModelException("ONNX Runtime backend: running a network needs the ONNX writer");
+        if (precision == Precision.FLOAT64) {
+            throw new UsageException("ONNX Runtime backend: computes in float32 only (its LSTM, GRU and RNN kernels"
+                    + " do not support double); use --precision float32, or the native backend for float64");
+        }
+        OrtModel model = sessions.get(new NetworkKey(network), () -> OrtModel.load(
+                writeModel(network), "ONNX Runtime backend (" + network.config().cell().moduleName() + " written as ONNX)",
+                intraOpThreads));
+        return new NetworkRunner(model, network.config()).run(inputs);
+    }
+
+    private static byte[] writeModel(RecurrentNetwork network) {
+        try {
+            return OnnxWriter.toModel(network, 0).toByteArray();
+        } catch (ModelException e) {
+            throw new ModelException("ONNX Runtime backend: cannot write the network as ONNX: " + e.getMessage(), e);
+        }
+    }
+
+    /** One network object; identity, not value, since comparing weights would cost more than a session. */
+    private static final class NetworkKey {
+        private final RecurrentNetwork network;
+
+        NetworkKey(RecurrentNetwork network) {
+            this.network = network;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof NetworkKey k && k.network == network;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(network);
+        }
     }
 
     /**
@@ -82,8 +132,8 @@ public final class OnnxRuntimeBackend implements Backend {
      *
      * <p>The graph computes in its own element type: inputs are converted to it and outputs come
      * back in it (a float32 graph gives F32 tensors). Asking float64 of a float32 graph is refused,
-     * since running it as is cannot honour it; {@link #run} with the network read from the file
-     * runs a float64 model instead.
+     * since running it as is cannot honour it. A float64 graph is handed to ONNX Runtime, whose
+     * CPU LSTM/GRU/RNN kernels (1.29) refuse double at run time; that refusal is reported as is.
      *
      * @throws ModelException   the file is unreadable, its graph cannot be fed from {@code inputs}
      *                          (the message lists the graph's inputs), a tensor does not fit its
@@ -96,7 +146,7 @@ public final class OnnxRuntimeBackend implements Backend {
         FileBinding binding = FileBinding.of(loadFile(model));
         if (precision == Precision.FLOAT64 && binding.elementType() == OnnxJavaType.FLOAT) {
             throw new UsageException(model + ": ONNX Runtime runs this float32 graph as is, so float64 is not possible;"
-                    + " use --precision float32, or run the network it holds in float64 with another backend");
+                    + " use --precision float32, or the native backend for float64");
         }
         return binding.run(inputs);
     }

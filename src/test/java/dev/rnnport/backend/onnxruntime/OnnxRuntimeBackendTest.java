@@ -9,6 +9,7 @@ import dev.rnnport.ModelException;
 import dev.rnnport.UsageException;
 import dev.rnnport.backend.Closeness;
 import dev.rnnport.backend.GridCase;
+import dev.rnnport.nn.NativeEngine;
 import dev.rnnport.nn.Precision;
 import dev.rnnport.nn.RunInputs;
 import dev.rnnport.nn.RunOutputs;
@@ -47,6 +48,11 @@ class OnnxRuntimeBackendTest {
                 assertEquals(threads - 1, started.size(), "native pool threads with " + threads + " intra-op threads");
                 ort.runFile(LSTM_ONNX, LSTM.inputs(), Precision.FLOAT32);
                 assertEquals(started, startedByThisThread(before), "a second run of the same file reuses its session");
+                var net = LSTM.network();
+                ort.run(net, LSTM.inputs(), Precision.FLOAT32);
+                ort.run(net, LSTM.inputs(), Precision.FLOAT32);
+                started = startedByThisThread(before);
+                assertEquals(2 * (threads - 1), started.size(), "one session for the file and one for the network");
             }
             Set<String> alive = tasks();
             alive.retainAll(started);
@@ -154,6 +160,38 @@ class OnnxRuntimeBackendTest {
             ModelException e = assertThrows(ModelException.class,
                     () -> ort.runFile(Path.of("no/such.onnx"), LSTM.inputs(), Precision.FLOAT32));
             assertTrue(e.getMessage().startsWith("no/such.onnx: "), e.getMessage());
+        }
+    }
+
+    /**
+     * PyTorch cannot pack a sequence of length 0, so there is no reference run; its meaning is the
+     * project's (zero outputs, the initial state kept), where ONNX Runtime's own sequence_lens
+     * gives a zero state. The other sequences must still match the native float64 engine.
+     */
+    @Test
+    void aSequenceOfLengthZeroGivesZeroOutputsAndItsInitialState() {
+        GridCase c = GridCase.read(GridCase.GRID.resolve("lstm_l2_bi_bf_h0_len"));
+        RunInputs given = c.inputs();
+        double[] lengths = given.lengths().data().clone();
+        lengths[1] = 0;
+        RunInputs in = given.withLengths(Tensor.of(DType.I64, given.lengths().shape(), lengths));
+        try (OnnxRuntimeBackend ort = new OnnxRuntimeBackend(1)) {
+            RunOutputs out = ort.run(c.network(), in, Precision.FLOAT32);
+            int[] h = out.hN().shape();
+            for (int s = 0; s < h[0]; s++) {
+                for (int k = 0; k < h[2]; k++) {
+                    assertEquals(in.h0().get(s, 1, k), out.hN().get(s, 1, k), "h_n[" + s + ", 1, " + k + "]");
+                    assertEquals(in.c0().get(s, 1, k), out.cN().get(s, 1, k), "c_n[" + s + ", 1, " + k + "]");
+                }
+            }
+            int[] y = out.output().shape();
+            for (int t = 0; t < y[1]; t++) {
+                for (int k = 0; k < y[2]; k++) {
+                    assertEquals(0.0, out.output().get(1, t, k), "output[1, " + t + ", " + k + "] (batch_first)");
+                }
+            }
+            RunOutputs oracle = new NativeEngine(Precision.FLOAT64).run(c.network(), in);
+            new Closeness(c.name(), 1e-5).outputs("ONNX Runtime vs native float64", out, oracle).check();
         }
     }
 
