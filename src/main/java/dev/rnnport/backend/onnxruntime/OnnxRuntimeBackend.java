@@ -128,7 +128,8 @@ public final class OnnxRuntimeBackend implements Backend {
      * the lengths). An initial state the graph takes but the caller omits is fed as zeros when its
      * shape is known from the graph and the input. Outputs are output|Y, h_n|Y_h, c_n|Y_c by name,
      * else a recurrent node's Y/Y_h/Y_c, else the first three outputs by position; one the graph
-     * lacks is null.
+     * lacks is null. Lengths go to the graph's sequence_lens as given; note that ONNX Runtime 1.29
+     * then gives a zero h_n/c_n for a length of 0, where PyTorch's meaning is the initial state.
      *
      * <p>The graph computes in its own element type: inputs are converted to it and outputs come
      * back in it (a float32 graph gives F32 tensors). Asking float64 of a float32 graph is refused,
