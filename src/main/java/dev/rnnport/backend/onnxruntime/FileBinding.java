@@ -10,9 +10,11 @@ import dev.rnnport.nn.RunOutputs;
 import dev.rnnport.tensor.DType;
 import dev.rnnport.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -102,7 +104,7 @@ final class FileBinding {
             // Only a direct X input (time-major, layout=0) says which axis is time.
             if (model.facts().slotOf(seq.name()) == Slot.X && input.rank() == 3) {
                 double[] full = new double[input.dim(1)];
-                java.util.Arrays.fill(full, input.dim(0));
+                Arrays.fill(full, input.dim(0));
                 return Tensor.of(DType.I64, new int[] {input.dim(1)}, full);
             }
             throw new UsageException(model.source() + ": graph input " + port + " takes " + role.what + "; give --lengths");
@@ -165,7 +167,7 @@ final class FileBinding {
         }
         for (var it = open.iterator(); it.hasNext(); ) {
             Port p = it.next();
-            Role role = NAMES.get(p.name().toLowerCase(java.util.Locale.ROOT));
+            Role role = NAMES.get(p.name().toLowerCase(Locale.ROOT));
             if (role != null && !roles.containsKey(role)) {
                 roles.put(role, p);
                 it.remove();
@@ -208,7 +210,7 @@ final class FileBinding {
         boolean found = false;
         for (int k = 0; k < 3; k++) {
             for (Port p : outs) {
-                if (OUTPUT_NAMES.get(k).contains(p.name().toLowerCase(java.util.Locale.ROOT))) {
+                if (OUTPUT_NAMES.get(k).contains(p.name().toLowerCase(Locale.ROOT))) {
                     picked[k] = p.name();
                     found = true;
                     break;
@@ -234,6 +236,6 @@ final class FileBinding {
                 picked[k] = outs.get(k).name();
             }
         }
-        return java.util.Arrays.asList(picked);
+        return Arrays.asList(picked);
     }
 }

@@ -28,8 +28,11 @@ import java.util.Map;
  *   <li>{@link #runFile}: a given .onnx file is run as is, with the graph's own conventions.</li>
  * </ul>
  *
+ * <p>ONNX Runtime's CPU recurrent kernels compute in float32 only, so float64 is refused with a
+ * {@link UsageException} rather than silently computed in float32.
+ *
  * <p>This object owns the ONNX Runtime sessions it creates: it keeps the last few (one per
- * network, precision and file) for repeated runs and frees them all in {@link #close()}. After
+ * network object and per file) for repeated runs and frees them all in {@link #close()}. After
  * close every run throws {@link IllegalStateException}. Calls are serialised, so one instance may
  * be shared between threads; ONNX Runtime parallelises inside a run with its intra-op threads.
  */

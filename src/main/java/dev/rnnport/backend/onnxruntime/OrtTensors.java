@@ -12,6 +12,7 @@ import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
+import java.util.Locale;
 
 /** Copies between our {@link Tensor} and ONNX Runtime tensors. The caller closes what it creates. */
 final class OrtTensors {
@@ -123,7 +124,7 @@ final class OrtTensors {
             case DOUBLE -> "double";
             case INT32 -> "int32";
             case INT64 -> "int64";
-            default -> type.name().toLowerCase(java.util.Locale.ROOT);
+            default -> type.name().toLowerCase(Locale.ROOT);
         };
     }
 }
