@@ -60,8 +60,13 @@ public final class OnnxFiles {
             T parsed = (T) (model ? ModelProto.parseFrom(coded) : TensorProto.parseFrom(coded));
             return parsed;
         } catch (InvalidProtocolBufferException e) {
-            throw new ModelException(file + ": not a valid " + (model ? "ONNX model" : "ONNX tensor")
-                    + " (truncated or corrupt protobuf: " + firstSentence(e.getMessage()) + ")", e);
+            // With the limit set to the file's size, a field that claims more bytes than remain trips
+            // the size check before the end of input: both mean the file stops early.
+            String m = String.valueOf(e.getMessage());
+            String why = m.contains("too large") || m.contains("ended unexpectedly")
+                    ? "truncated: a field runs past the end of its " + size + " bytes"
+                    : "corrupt protobuf: " + firstSentence(m);
+            throw new ModelException(file + ": not a valid " + (model ? "ONNX model" : "ONNX tensor") + " (" + why + ")", e);
         }
     }
 
