@@ -35,17 +35,10 @@ public final class OnnxFiles {
 
     /** A tensor saved as a TensorProto, as ONNX's test data sets store inputs and outputs. */
     public static Tensor readTensor(Path file) throws IOException {
-        TensorProto t = (TensorProto) parseTensor(file);
+        TensorProto t = parse(file, false);
         return OnnxTensors.toTensor(t, file + ": tensor '" + t.getName() + "'");
     }
 
-    public static String tensorName(Path file) throws IOException {
-        return ((TensorProto) parseTensor(file)).getName();
-    }
-
-    private static Object parseTensor(Path file) throws IOException {
-        return parse(file, false);
-    }
 
     private static <T> T parse(Path file, boolean model) throws IOException {
         long size = Files.size(file);
