@@ -30,8 +30,12 @@ final class NodeLayerWriter {
         this.cfg = net.config();
     }
 
-    /** Y, Y_h and (LSTM) Y_c of layer {@code layer} run on {@code x} from states {@code h0}, {@code c0}. */
-    List<String> write(int layer, String x, String h0, String c0) {
+    /**
+     * Y, Y_h and (LSTM) Y_c of layer {@code layer} run on {@code x} from states {@code h0}, {@code c0}.
+     *
+     * @param lengths int32 sequence_lens, or "" for none
+     */
+    List<String> write(int layer, String x, String h0, String c0, String lengths) {
         CellKind cell = cfg.cell();
         String op = cell.moduleName();
         String suffix = "_l" + layer;
@@ -62,7 +66,7 @@ final class NodeLayerWriter {
                 b.initializer("W" + suffix, weight(new int[] {dirs, gates * hidden, in}, w)),
                 b.initializer("R" + suffix, weight(new int[] {dirs, gates * hidden, hidden}, r)),
                 bias == null ? "" : b.initializer("B" + suffix, weight(new int[] {dirs, 2 * gates * hidden}, bias)),
-                "", h0));
+                lengths, h0));
         if (cell == CellKind.LSTM) {
             inputs.add(c0);
             if (peep) {

@@ -35,17 +35,10 @@ public final class OnnxFiles {
 
     /** A tensor saved as a TensorProto, as ONNX's test data sets store inputs and outputs. */
     public static Tensor readTensor(Path file) throws IOException {
-        TensorProto t = (TensorProto) parseTensor(file);
+        TensorProto t = parse(file, false);
         return OnnxTensors.toTensor(t, file + ": tensor '" + t.getName() + "'");
     }
 
-    public static String tensorName(Path file) throws IOException {
-        return ((TensorProto) parseTensor(file)).getName();
-    }
-
-    private static Object parseTensor(Path file) throws IOException {
-        return parse(file, false);
-    }
 
     private static <T> T parse(Path file, boolean model) throws IOException {
         long size = Files.size(file);
@@ -60,8 +53,13 @@ public final class OnnxFiles {
             T parsed = (T) (model ? ModelProto.parseFrom(coded) : TensorProto.parseFrom(coded));
             return parsed;
         } catch (InvalidProtocolBufferException e) {
-            throw new ModelException(file + ": not a valid " + (model ? "ONNX model" : "ONNX tensor")
-                    + " (truncated or corrupt protobuf: " + firstSentence(e.getMessage()) + ")", e);
+            // With the limit set to the file's size, a field that claims more bytes than remain trips
+            // the size check before the end of input: both mean the file stops early.
+            String m = String.valueOf(e.getMessage());
+            String why = m.contains("too large") || m.contains("ended unexpectedly")
+                    ? "truncated: a field runs past the end of its " + size + " bytes"
+                    : "corrupt protobuf: " + firstSentence(m);
+            throw new ModelException(file + ": not a valid " + (model ? "ONNX model" : "ONNX tensor") + " (" + why + ")", e);
         }
     }
 

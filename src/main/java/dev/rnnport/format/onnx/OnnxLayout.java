@@ -82,10 +82,6 @@ final class OnnxLayout {
         return Arrays.asList(words(prefix(cell) + ".inputs")).indexOf(name);
     }
 
-    int inputCount(CellKind cell) {
-        return words(prefix(cell) + ".inputs").length;
-    }
-
     /** The position of a named output (Y, Y_h, Y_c); -1 if the cell has none. */
     int outputSlot(CellKind cell, String name) {
         return Arrays.asList(words(prefix(cell) + ".outputs")).indexOf(name);

@@ -130,15 +130,6 @@ public final class OnnxTensors {
                 + " (FLOAT, DOUBLE, FLOAT16, BFLOAT16 or an integer)");
     }
 
-    /** ONNX's element type for a tensor we write: FLOAT, DOUBLE or INT64. */
-    static int elementType(DType dtype) {
-        return switch (dtype) {
-            case F64 -> TensorProto.DataType.DOUBLE_VALUE;
-            case I64, I32, I16, I8, U8, BOOL -> TensorProto.DataType.INT64_VALUE;
-            default -> TensorProto.DataType.FLOAT_VALUE;
-        };
-    }
-
     /** {@code t} as a TensorProto of {@code elementType} (FLOAT, DOUBLE or INT64) in raw_data. */
     public static TensorProto toProto(String name, Tensor t, int elementType) {
         DType enc = switch (elementType) {

@@ -28,9 +28,11 @@ import java.util.List;
  *       and required. ONNX has no optional graph inputs, and one fixed interface is simpler for
  *       every caller than two variants of the file; feed zeros for PyTorch's default state.</li>
  *   <li>{@code output}, {@code h_n}, {@code c_n} in PyTorch's shapes.</li>
- *   <li>No sequence-length input: the model runs every sequence to full length. Variable lengths
- *       are a run-time choice that ONNX Runtime has mishandled at length 0, so they are left to the
- *       caller (the native engine and PyTorch take them directly).</li>
+ *   <li>No sequence-length input in files: the model runs every sequence to full length, which
+ *       is what a converted file's users expect and what every runtime agrees on (ONNX Runtime has
+ *       mishandled length 0). {@link #toModel(RecurrentNetwork, int, boolean)} can add an int64
+ *       input {@code lengths} (batch), named as torch.onnx.export names it, with PyTorch's packed
+ *       semantics: zeros past a sequence's length, h_n and c_n from its last valid step.</li>
  * </ul>
  *
  * <p>Each layer is one LSTM/GRU/RNN node with layout=0, stacked the way torch.onnx.export
@@ -53,8 +55,17 @@ public final class OnnxWriter implements FormatWriter {
         AtomicFiles.write(file, model::writeTo);
     }
 
-    /** The model for {@code network} at {@code opset} (0 for the default), in memory. */
+    /** The model for {@code network} at {@code opset} (0 for the default), in memory, without lengths. */
     public static ModelProto toModel(RecurrentNetwork network, int opset) {
+        return toModel(network, opset, false);
+    }
+
+    /**
+     * The model for {@code network} at {@code opset} (0 for the default), in memory.
+     *
+     * @param withLengths add the required int64 input {@code lengths} (batch)
+     */
+    public static ModelProto toModel(RecurrentNetwork network, int opset, boolean withLengths) {
         int op = OnnxOpsets.choose(opset);
         NetworkConfig cfg = network.config();
         if (cfg.projSize() > 0) {
@@ -71,11 +82,19 @@ public final class OnnxWriter implements FormatWriter {
         if (lstm) {
             b.input(GraphBuilder.valueInfo("c0", f, states, "batch", cfg.hiddenSize()));
         }
+        String lengths = "";
+        if (withLengths) {
+            b.input(GraphBuilder.valueInfo("lengths", TensorProto.DataType.INT64_VALUE, "batch"));
+        }
         for (String reserved : List.of("output", "h_n", "c_n")) {
             b.fresh(reserved);
         }
         String x = cfg.batchFirst() ? b.op("Transpose", "input_time_major", List.of("input"), GraphBuilder.intsAttr("perm", 1, 0, 2))
                 : "input";
+        if (withLengths) {
+            lengths = cfg.projSize() > 0 ? "lengths"
+                    : b.op("Cast", "sequence_lens", List.of("lengths"), GraphBuilder.intAttr("to", TensorProto.DataType.INT32_VALUE));
+        }
         List<String> hN = new ArrayList<>();
         List<String> cN = new ArrayList<>();
         NodeLayerWriter nodes = new NodeLayerWriter(b, network);
@@ -84,7 +103,8 @@ public final class OnnxWriter implements FormatWriter {
             String h0 = cfg.numLayers() == 1 ? "h0" : b.sliceRows("h0_l" + layer, "h0", (long) layer * dirs, (long) (layer + 1) * dirs);
             String c0 = !lstm ? "" : cfg.numLayers() == 1 ? "c0"
                     : b.sliceRows("c0_l" + layer, "c0", (long) layer * dirs, (long) (layer + 1) * dirs);
-            List<String> outs = cfg.projSize() > 0 ? loops.write(layer, x, h0, c0) : nodes.write(layer, x, h0, c0);
+            List<String> outs = cfg.projSize() > 0 ? loops.write(layer, x, h0, c0, lengths)
+                    : nodes.write(layer, x, h0, c0, lengths);
             x = cfg.projSize() > 0 ? outs.get(0) : concatDirections(b, outs.get(0), dirs, layer);
             hN.add(outs.get(1));
             if (lstm) {

@@ -68,7 +68,7 @@ final class ProjectionLoopWriter {
     }
 
     /** The layer's output (seq, batch, dirs*proj), h_n (dirs, batch, proj) and c_n (dirs, batch, hidden). */
-    List<String> write(int layer, String x, String h0, String c0) {
+    List<String> write(int layer, String x, String h0, String c0, String lengths) {
         String l = "_l" + layer;
         String shape = b.op("Shape", "shape" + l, List.of(x));
         String steps = b.op("Gather", "steps" + l, List.of(shape, b.scalarInt("zero", 0)), GraphBuilder.intAttr("axis", 0));
@@ -81,7 +81,7 @@ final class ProjectionLoopWriter {
             String dIndex = b.scalarInt("direction_" + d, d);
             String h = b.op("Gather", "h0" + suffix, List.of(h0, dIndex), GraphBuilder.intAttr("axis", 0));
             String c = b.op("Gather", "c0" + suffix, List.of(c0, dIndex), GraphBuilder.intAttr("axis", 0));
-            List<String> r = direction(layer, d == 1, reversed, suffix, x, steps, h, c);
+            List<String> r = direction(layer, d == 1, reversed, suffix, x, steps, h, c, lengths);
             ys.add(r.get(0));
             hs.add(b.unsqueeze("h_n" + suffix, r.get(1), 0));
             cs.add(b.unsqueeze("c_n" + suffix, r.get(2), 0));
@@ -95,7 +95,7 @@ final class ProjectionLoopWriter {
 
     /** Output (seq, batch, proj), final h (batch, proj) and final c (batch, hidden) of one direction. */
     private List<String> direction(int layer, boolean reverseWeights, boolean reversed, String s, String x,
-                                   String steps, String h0, String c0) {
+                                   String steps, String h0, String c0, String lengths) {
         DirectionWeights w = net.weights(layer, reverseWeights);
         int hidden = cfg.hiddenSize();
         int in = cfg.layerInputSize(layer);
@@ -140,8 +140,20 @@ final class ProjectionLoopWriter {
         String tc = body.op("Tanh", "tanh_c" + s, List.of(cNew));
         String hCell = body.op("Mul", "h_cell" + s, List.of(act[3], tc));
         String hNew = body.op("MatMul", "h" + s, List.of(hCell, hrT));
+        String y;
+        if (lengths.isEmpty()) {
+            y = body.op("Identity", "y" + s, List.of(hNew));
+        } else {
+            // Past a sequence's length the state stays and the output is zero, as in a packed sequence;
+            // a reversed pass thus starts at each sequence's own last step.
+            String valid = body.op("Less", "valid" + s, List.of(t, lengths));
+            String mask = body.unsqueeze("valid_column" + s, valid, 1);
+            hNew = body.op("Where", "h_kept" + s, List.of(mask, hNew, hPrev));
+            cNew = body.op("Where", "c_kept" + s, List.of(mask, cNew, cPrev));
+            y = body.op("Where", "y" + s, List.of(mask, hNew, b.initializer("zero_float",
+                    floats(new int[0], new double[] {0}))));
+        }
         String condOut = body.op("Identity", "cond_out" + s, List.of(cond));
-        String y = body.op("Identity", "y" + s, List.of(hNew));
         body.output(GraphBuilder.valueInfo(condOut, BOOL));
         body.output(GraphBuilder.valueInfo(hNew, FLOAT, (Object[]) null));
         body.output(GraphBuilder.valueInfo(cNew, FLOAT, (Object[]) null));

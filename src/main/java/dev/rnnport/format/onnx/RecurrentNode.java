@@ -40,7 +40,9 @@ final class RecurrentNode {
     private RecurrentNode(NodeProto node, CellKind cell, int hidden, int inputSize, int directions, int layout,
                           boolean bias, CellOptions options, List<DirectionWeights> weights) {
         this.node = node;
-        this.name = node.getName().isEmpty() ? OnnxGraph.output(node, 0) + OnnxGraph.output(node, 1) : node.getName();
+        // An unnamed node is known by its first output, as ONNX tools list it.
+        this.name = node.getName().isEmpty()
+                ? node.getOutputList().stream().filter(o -> !o.isEmpty()).findFirst().orElse("") : node.getName();
         this.cell = cell;
         this.hidden = hidden;
         this.inputSize = inputSize;

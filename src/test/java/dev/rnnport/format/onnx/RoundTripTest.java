@@ -59,6 +59,36 @@ class RoundTripTest {
         roundTrip(net, c.runInputs().withLengths(null), dir.toString());
     }
 
+    static Stream<Path> gridWithLengths() throws Exception {
+        return GridCase.all().stream().filter(p -> {
+            try {
+                return new GridCase(p).flag("has_lengths");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** With the optional lengths input, ONNX Runtime reproduces PyTorch's packed-sequence results. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("gridWithLengths")
+    void gridCaseWithLengths(Path dir) throws Exception {
+        GridCase c = new GridCase(dir);
+        CellKind rnn = c.cell().isRnn() ? c.cell() : null;
+        RecurrentNetwork net = Weights.load(dir.resolve("model.safetensors"), new LoadOptions(null, c.flag("batch_first"), rnn));
+        RunInputs in = c.runInputs();
+        Map<String, Tensor> feeds = new java.util.LinkedHashMap<>(Networks.feeds(net, in));
+        feeds.put("lengths", in.lengths().as(dev.rnnport.tensor.DType.I64));
+        ModelProto written = OnnxWriter.toModel(net, 0, true);
+        Networks.assertSame(net, OnnxReader.read(written, Map.of(), dir + " (written)").get(0).network(), dir.toString());
+        Map<String, Tensor> ort = OrtRun.run(written.toByteArray(), feeds);
+        RunOutputs torch = new RunOutputs(c.npy("output"), c.npy("h_n"), c.cell() == CellKind.LSTM ? c.npy("c_n") : null);
+        double err = Networks.maxError(ort, torch);
+        assertTrue(err <= 1e-5, dir + ": ONNX Runtime with lengths vs PyTorch max abs error " + err);
+        err = Networks.maxError(ort, new NativeEngine(Precision.FLOAT32).run(net, in));
+        assertTrue(err <= 1e-5, dir + ": ONNX Runtime with lengths vs native max abs error " + err);
+    }
+
     static void roundTrip(RecurrentNetwork net, RunInputs in, String what) throws Exception {
         ModelProto written = OnnxWriter.toModel(net, 0);
         List<NamedNetwork> back = OnnxReader.read(written, Map.of(), what + " (written)");
