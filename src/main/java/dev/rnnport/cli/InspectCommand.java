@@ -90,6 +90,9 @@ final class InspectCommand implements Callable<Integer> {
         if (c.cell() == CellKind.GRU && !o.linearBeforeReset()) {
             m.put("linear_before_reset", false);
         }
+        if (o.reverseOnly()) {
+            m.put("direction", "reverse");
+        }
         if (net.hasPeepholes()) {
             m.put("peepholes", true);
         }

@@ -4,6 +4,7 @@ import dev.rnnport.ModelException;
 import dev.rnnport.UsageException;
 import dev.rnnport.Weights;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,7 +28,14 @@ public final class Main {
 
     /** Runs one command line and returns its exit code; the entry point tests use too. */
     public static int execute(String... args) {
+        return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs one command line with its standard output and error going to the given writers. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cmd = new CommandLine(new Main());
+        cmd.setOut(out);
+        cmd.setErr(err);
         cmd.setExecutionExceptionHandler((ex, line, parsed) -> report(line, ex));
         cmd.setParameterExceptionHandler((ex, args2) -> {
             ex.getCommandLine().getErr().println("rnnport: " + ex.getMessage());

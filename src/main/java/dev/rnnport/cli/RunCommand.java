@@ -2,7 +2,9 @@ package dev.rnnport.cli;
 
 import dev.rnnport.Weights;
 import dev.rnnport.backend.Backend;
-import dev.rnnport.backend.NativeBackend;
+import dev.rnnport.backend.Backends;
+import dev.rnnport.backend.onnxruntime.OnnxRuntimeBackend;
+import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.AtomicFiles;
 import dev.rnnport.nn.Precision;
 import dev.rnnport.nn.RecurrentNetwork;
@@ -46,8 +48,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--precision", defaultValue = "float32", paramLabel = "float32|float64")
     String precision;
 
-    @Option(names = "--backend", defaultValue = "native", paramLabel = "native")
+    @Option(names = "--backend", defaultValue = "native", paramLabel = "native|onnxruntime",
+            description = "Engine to run on. ONNX Runtime runs an .onnx MODEL as is, other files through an in-memory ONNX model.")
     String backend;
+
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "T", description = "ONNX Runtime intra-op threads (0: its default).")
+    int threads;
 
     @Mixin
     ModelArguments model;
@@ -58,29 +64,35 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Precision p = Precision.parse(precision);
-        RecurrentNetwork net = Weights.load(modelFile, model.toLoadOptions());
-        RunInputs inputs = new RunInputs(Npy.read(input), read(h0), read(c0), read(lengths));
         RunOutputs result;
-        try (Backend b = backend()) {
-            result = b.run(net, inputs, p);
+        try (Backend b = Backends.named(backend, threads)) {
+            if (b instanceof OnnxRuntimeBackend ort && ModelFormat.detect(modelFile) == ModelFormat.ONNX) {
+                // The file as it is, so that what runs is exactly what was exported.
+                result = ort.runFile(modelFile, inputs(), p);
+            } else {
+                RecurrentNetwork net = Weights.load(modelFile, model.toLoadOptions());
+                result = b.run(net, inputs(), p);
+            }
         }
         Map<String, Tensor> files = new LinkedHashMap<>();
-        files.put("output.npy", result.output());
-        files.put("h_n.npy", result.hN());
-        if (result.cN() != null) {
-            files.put("c_n.npy", result.cN());
-        }
+        put(files, "output.npy", result.output());
+        put(files, "h_n.npy", result.hN());
+        put(files, "c_n.npy", result.cN());
         write(files);
         spec.commandLine().getOut().println("wrote " + String.join(", ", files.keySet()) + " to " + out
-                + " (output " + result.output().shapeString() + ")");
+                + (result.output() == null ? "" : " (output " + result.output().shapeString() + ")"));
         return Main.OK;
     }
 
-    private Backend backend() {
-        if (!backend.equals("native")) {
-            throw new IllegalArgumentException("unknown backend '" + backend + "' (available: native)");
+    private RunInputs inputs() throws IOException {
+        return new RunInputs(Npy.read(input), read(h0), read(c0), read(lengths));
+    }
+
+    /** An output the model does not produce (an .onnx graph without Y_h, a GRU's c_n) is not written. */
+    private static void put(Map<String, Tensor> files, String name, Tensor t) {
+        if (t != null) {
+            files.put(name, t);
         }
-        return new NativeBackend();
     }
 
     private static Tensor read(Path p) throws IOException {

@@ -13,23 +13,34 @@ import java.util.List;
  * @param inputForget        LSTM: the forget gate is 1 - input gate
  * @param linearBeforeReset  GRU: the reset gate multiplies (W_hn h + b_hn), as PyTorch does; when
  *                           false it multiplies h before the matmul (ONNX's default, Keras reset_after=False)
+ * @param reverseOnly        a unidirectional network whose one direction reads the sequence from its
+ *                           end, as ONNX's {@code direction="reverse"}: outputs stay aligned with the
+ *                           input steps, h_n is the state after step 0. PyTorch has no such module.
+ *                           Its activations are the forward list (the only direction it has).
  */
 public record CellOptions(List<Activation> forwardActivations, List<Activation> reverseActivations,
-                          double clip, boolean inputForget, boolean linearBeforeReset) {
+                          double clip, boolean inputForget, boolean linearBeforeReset, boolean reverseOnly) {
 
     public static final double NO_CLIP = Double.POSITIVE_INFINITY;
 
     public CellOptions {
         forwardActivations = List.copyOf(forwardActivations);
-        reverseActivations = List.copyOf(reverseActivations);
+        // The kernel picks the reverse list for a reversed pass; a reverse-only network has one list.
+        reverseActivations = reverseOnly ? forwardActivations : List.copyOf(reverseActivations);
         if (!(clip > 0)) {
             throw new IllegalArgumentException("clip must be positive, found " + clip);
         }
     }
 
+    /** Options of a network that runs forwards (or both ways when bidirectional). */
+    public CellOptions(List<Activation> forwardActivations, List<Activation> reverseActivations,
+                       double clip, boolean inputForget, boolean linearBeforeReset) {
+        this(forwardActivations, reverseActivations, clip, inputForget, linearBeforeReset, false);
+    }
+
     public static CellOptions defaults(CellKind cell) {
         List<Activation> acts = defaultActivations(cell);
-        return new CellOptions(acts, acts, NO_CLIP, false, true);
+        return new CellOptions(acts, acts, NO_CLIP, false, true, false);
     }
 
     public static List<Activation> defaultActivations(CellKind cell) {
@@ -50,18 +61,22 @@ public record CellOptions(List<Activation> forwardActivations, List<Activation> 
     }
 
     public CellOptions withActivations(List<Activation> forward, List<Activation> reverse) {
-        return new CellOptions(forward, reverse, clip, inputForget, linearBeforeReset);
+        return new CellOptions(forward, reverse, clip, inputForget, linearBeforeReset, reverseOnly);
     }
 
     public CellOptions withClip(double c) {
-        return new CellOptions(forwardActivations, reverseActivations, c, inputForget, linearBeforeReset);
+        return new CellOptions(forwardActivations, reverseActivations, c, inputForget, linearBeforeReset, reverseOnly);
     }
 
     public CellOptions withInputForget(boolean b) {
-        return new CellOptions(forwardActivations, reverseActivations, clip, b, linearBeforeReset);
+        return new CellOptions(forwardActivations, reverseActivations, clip, b, linearBeforeReset, reverseOnly);
     }
 
     public CellOptions withLinearBeforeReset(boolean b) {
-        return new CellOptions(forwardActivations, reverseActivations, clip, inputForget, b);
+        return new CellOptions(forwardActivations, reverseActivations, clip, inputForget, b, reverseOnly);
+    }
+
+    public CellOptions withReverseOnly(boolean b) {
+        return new CellOptions(forwardActivations, reverseActivations, clip, inputForget, linearBeforeReset, b);
     }
 }

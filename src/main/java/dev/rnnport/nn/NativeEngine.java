@@ -63,7 +63,8 @@ public final class NativeEngine {
                 double[] h = slice(b.h0, state, batch * out);
                 double[] c = cN == null ? null : slice(b.c0, state, batch * hidden);
                 double[] y = new double[steps * batch * out];
-                kernel.run(new DirectionPass(cfg, net.weights(layer, d == 1), d == 1, precision, steps, batch,
+                boolean reversed = d == 1 || cfg.options().reverseOnly();
+                kernel.run(new DirectionPass(cfg, net.weights(layer, d == 1), reversed, precision, steps, batch,
                         inputSize, b.lengths, layerInput, h, c, y));
                 System.arraycopy(h, 0, hN, state * batch * out, batch * out);
                 if (c != null) {

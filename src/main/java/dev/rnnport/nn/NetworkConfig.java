@@ -25,6 +25,9 @@ public record NetworkConfig(CellKind cell, int inputSize, int hiddenSize, int nu
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), found " + dropout);
         }
+        if (bidirectional && options.reverseOnly()) {
+            throw new IllegalArgumentException("a bidirectional network cannot also be reverse-only");
+        }
         int acts = cell.activationCount();
         if (options.forwardActivations().size() != acts || options.reverseActivations().size() != acts) {
             throw new IllegalArgumentException(cell.moduleName() + " takes " + acts + " activations per direction");

@@ -1,15 +1,163 @@
 package dev.rnnport.format.onnx;
 
 import dev.rnnport.ModelException;
+import dev.rnnport.format.AtomicFiles;
 import dev.rnnport.format.FormatWriter;
 import dev.rnnport.format.WriteOptions;
+import dev.rnnport.format.onnx.proto.Onnx.ModelProto;
+import dev.rnnport.format.onnx.proto.Onnx.OperatorSetIdProto;
+import dev.rnnport.format.onnx.proto.Onnx.StringStringEntryProto;
+import dev.rnnport.format.onnx.proto.Onnx.TensorProto;
+import dev.rnnport.nn.CellKind;
+import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.RecurrentNetwork;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Placeholder until this format's writer lands. */
+/**
+ * Writes a network as an ONNX model that ONNX Runtime runs, with the interface of
+ * {@code torch.onnx.export(module, (input, (h0, c0)), input_names=["input", "h0", "c0"],
+ * output_names=["output", "h_n", "c_n"])} and dynamic batch and sequence axes:
+ *
+ * <ul>
+ *   <li>{@code input}: (seq, batch, input_size), or (batch, seq, input_size) when batch_first;
+ *       always batched (an unbatched sequence is fed with batch 1).</li>
+ *   <li>{@code h0} (and {@code c0} for LSTM): (directions*num_layers, batch, size), always present
+ *       and required. ONNX has no optional graph inputs, and one fixed interface is simpler for
+ *       every caller than two variants of the file; feed zeros for PyTorch's default state.</li>
+ *   <li>{@code output}, {@code h_n}, {@code c_n} in PyTorch's shapes.</li>
+ *   <li>No sequence-length input in files: the model runs every sequence to full length, which
+ *       is what a converted file's users expect and what every runtime agrees on (ONNX Runtime has
+ *       mishandled length 0). {@link #toModel(RecurrentNetwork, int, boolean)} can add an int64
+ *       input {@code lengths} (batch), named as torch.onnx.export names it, with PyTorch's packed
+ *       semantics: zeros past a sequence's length, h_n and c_n from its last valid step.</li>
+ * </ul>
+ *
+ * <p>Each layer is one LSTM/GRU/RNN node with layout=0, stacked the way torch.onnx.export
+ * stacks them (Squeeze, or Transpose and Reshape for two directions), and batch_first is a
+ * Transpose on each end, because ONNX Runtime refuses layout=1. An LSTM with proj_size, which no
+ * ONNX operator expresses, becomes a Loop over time steps per layer and direction
+ * ({@link ProjectionLoopWriter}). Weights are written as float32. Opsets 7 to 22; 14 by default.
+ */
 public final class OnnxWriter implements FormatWriter {
+    static final String DROPOUT_KEY = "rnnport.dropout";
+
     @Override
-    public void write(RecurrentNetwork network, Path file, WriteOptions options) {
-        throw new ModelException(file + ": writing this format is not supported yet");
+    public void write(RecurrentNetwork network, Path file, WriteOptions options) throws IOException {
+        ModelProto model;
+        try {
+            model = toModel(network, options.opset());
+        } catch (ModelException e) {
+            throw new ModelException(file + ": cannot write ONNX: " + e.getMessage(), e);
+        }
+        AtomicFiles.write(file, model::writeTo);
+    }
+
+    /** The model for {@code network} at {@code opset} (0 for the default), in memory, without lengths. */
+    public static ModelProto toModel(RecurrentNetwork network, int opset) {
+        return toModel(network, opset, false);
+    }
+
+    /**
+     * The model for {@code network} at {@code opset} (0 for the default), in memory.
+     *
+     * @param withLengths add the required int64 input {@code lengths} (batch)
+     */
+    public static ModelProto toModel(RecurrentNetwork network, int opset, boolean withLengths) {
+        int op = OnnxOpsets.choose(opset);
+        NetworkConfig cfg = network.config();
+        if (cfg.projSize() > 0) {
+            ProjectionLoopWriter.checkSupported(network, op);
+        }
+        GraphBuilder b = new GraphBuilder(op, cfg.cell().moduleName().toLowerCase(java.util.Locale.ROOT));
+        int f = TensorProto.DataType.FLOAT_VALUE;
+        int dirs = cfg.directions();
+        int states = dirs * cfg.numLayers();
+        boolean lstm = cfg.cell() == CellKind.LSTM;
+        b.input(cfg.batchFirst() ? GraphBuilder.valueInfo("input", f, "batch", "seq", cfg.inputSize())
+                : GraphBuilder.valueInfo("input", f, "seq", "batch", cfg.inputSize()));
+        b.input(GraphBuilder.valueInfo("h0", f, states, "batch", cfg.outputSize()));
+        if (lstm) {
+            b.input(GraphBuilder.valueInfo("c0", f, states, "batch", cfg.hiddenSize()));
+        }
+        String lengths = "";
+        if (withLengths) {
+            b.input(GraphBuilder.valueInfo("lengths", TensorProto.DataType.INT64_VALUE, "batch"));
+        }
+        for (String reserved : List.of("output", "h_n", "c_n")) {
+            b.fresh(reserved);
+        }
+        String x = cfg.batchFirst() ? b.op("Transpose", "input_time_major", List.of("input"), GraphBuilder.intsAttr("perm", 1, 0, 2))
+                : "input";
+        if (withLengths) {
+            lengths = cfg.projSize() > 0 ? "lengths"
+                    : b.op("Cast", "sequence_lens", List.of("lengths"), GraphBuilder.intAttr("to", TensorProto.DataType.INT32_VALUE));
+        }
+        List<String> hN = new ArrayList<>();
+        List<String> cN = new ArrayList<>();
+        NodeLayerWriter nodes = new NodeLayerWriter(b, network);
+        ProjectionLoopWriter loops = new ProjectionLoopWriter(b, network);
+        for (int layer = 0; layer < cfg.numLayers(); layer++) {
+            String h0 = cfg.numLayers() == 1 ? "h0" : b.sliceRows("h0_l" + layer, "h0", (long) layer * dirs, (long) (layer + 1) * dirs);
+            String c0 = !lstm ? "" : cfg.numLayers() == 1 ? "c0"
+                    : b.sliceRows("c0_l" + layer, "c0", (long) layer * dirs, (long) (layer + 1) * dirs);
+            List<String> outs = cfg.projSize() > 0 ? loops.write(layer, x, h0, c0, lengths)
+                    : nodes.write(layer, x, h0, c0, lengths);
+            x = cfg.projSize() > 0 ? outs.get(0) : concatDirections(b, outs.get(0), dirs, layer);
+            hN.add(outs.get(1));
+            if (lstm) {
+                cN.add(outs.get(2));
+            }
+        }
+        if (cfg.batchFirst()) {
+            b.opTo("Transpose", "output", List.of(x), GraphBuilder.intsAttr("perm", 1, 0, 2));
+        } else {
+            b.opTo("Identity", "output", List.of(x));
+        }
+        stack(b, "h_n", hN);
+        if (lstm) {
+            stack(b, "c_n", cN);
+        }
+        b.output(cfg.batchFirst() ? GraphBuilder.valueInfo("output", f, "batch", "seq", dirs * cfg.outputSize())
+                : GraphBuilder.valueInfo("output", f, "seq", "batch", dirs * cfg.outputSize()));
+        b.output(GraphBuilder.valueInfo("h_n", f, states, "batch", cfg.outputSize()));
+        if (lstm) {
+            b.output(GraphBuilder.valueInfo("c_n", f, states, "batch", cfg.hiddenSize()));
+        }
+        ModelProto.Builder m = ModelProto.newBuilder()
+                .setIrVersion(OnnxOpsets.irVersion(op))
+                .setProducerName("rnnport")
+                .setProducerVersion("0.1.0")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(op))
+                .setDocString(network.toString())
+                .setGraph(b.build());
+        if (cfg.projSize() > 0) {
+            m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(ProjectionLoopReader.KEY)
+                    .setValue(ProjectionLoopReader.describe(cfg)));
+        }
+        if (cfg.dropout() > 0) {
+            // Inference ignores dropout; kept so that converting back to PyTorch restores the module's setting.
+            m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(DROPOUT_KEY).setValue(Double.toString(cfg.dropout())));
+        }
+        return m.build();
+    }
+
+    /** Y [seq, dirs, batch, hidden] to the next layer's input [seq, batch, dirs*hidden], forward first. */
+    private static String concatDirections(GraphBuilder b, String y, int dirs, int layer) {
+        if (dirs == 1) {
+            return b.squeeze("Y_l" + layer + "_squeezed", y, 1);
+        }
+        String t = b.op("Transpose", "Y_l" + layer + "_batch_major_dirs", List.of(y), GraphBuilder.intsAttr("perm", 0, 2, 1, 3));
+        return b.op("Reshape", "Y_l" + layer + "_concat", List.of(t, b.ints("shape_seq_batch_features", 0, 0, -1)));
+    }
+
+    private static void stack(GraphBuilder b, String name, List<String> parts) {
+        if (parts.size() == 1) {
+            b.opTo("Identity", name, parts);
+        } else {
+            b.opTo("Concat", name, parts, GraphBuilder.intAttr("axis", 0));
+        }
     }
 }

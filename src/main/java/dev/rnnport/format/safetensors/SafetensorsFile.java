@@ -118,7 +118,7 @@ public record SafetensorsFile(Map<String, Tensor> tensors, Map<String, String> m
         long end = off.get(1);
         if (begin > end || end > dataSize) {
             throw new ModelException(file + ": tensor " + name + ": data_offsets [" + begin + ", " + end
-                    + "] lie outside the " + dataSize + " data bytes of the file");
+                    + "] lie outside the " + dataSize + " data bytes of the file (truncated or corrupt)");
         }
         long bytes;
         try {

@@ -19,6 +19,8 @@ public final class PyTorchCompatibility {
             why = "LSTM peepholes (ONNX input P)";
         } else if (o.hasClip()) {
             why = "cell clip " + o.clip();
+        } else if (o.reverseOnly()) {
+            why = "reverse-only direction (ONNX direction=\"reverse\"; only forward or bidirectional exist)";
         } else if (o.inputForget()) {
             why = "input_forget (coupled input and forget gates)";
         } else if (!o.linearBeforeReset()) {

@@ -1,0 +1,161 @@
+package dev.rnnport.backend.onnxruntime;
+
+import dev.rnnport.nn.CellKind;
+import dev.rnnport.nn.NetworkConfig;
+import dev.rnnport.nn.RunInputs;
+import dev.rnnport.nn.RunOutputs;
+import dev.rnnport.nn.TimeMajorBatch;
+import dev.rnnport.tensor.DType;
+import dev.rnnport.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Runs a network that {@code OnnxWriter} wrote, whose graph has PyTorch's interface: inputs
+ * {@code input}, {@code h0}, {@code c0} (LSTM), always batched, both states required; outputs
+ * {@code output}, {@code h_n}, {@code c_n}; dynamic batch and sequence axes.
+ *
+ * <p>This class gives it PyTorch's full calling convention: unbatched input gets a batch axis of
+ * one, omitted states are zeros, and sequence lengths are honoured without a sequence_lens input:
+ * sequences of equal length are run together on their valid steps only, and their results padded
+ * with zeros, which is what a packed sequence means (the reverse direction starts at each
+ * sequence's own last step). A sequence of length 0 is not run at all: zero outputs and its
+ * initial state, where ONNX Runtime's sequence_lens would give a zero state.
+ */
+final class NetworkRunner {
+    private final OrtModel model;
+    private final NetworkConfig config;
+
+    NetworkRunner(OrtModel model, NetworkConfig config) {
+        this.model = model;
+        this.config = config;
+        boolean lstm = config.cell() == CellKind.LSTM;
+        List<String> inputs = model.inputs().stream().map(OrtModel.Port::name).toList();
+        List<String> outputs = model.outputs().stream().map(OrtModel.Port::name).toList();
+        if (!inputs.equals(lstm ? List.of("input", "h0", "c0") : List.of("input", "h0"))
+                || !outputs.equals(lstm ? List.of("output", "h_n", "c_n") : List.of("output", "h_n"))) {
+            throw new IllegalStateException("the written ONNX graph takes " + inputs + " and gives " + outputs
+                    + ", not the interface this runner feeds (input, h0[, c0] -> output, h_n[, c_n])");
+        }
+    }
+
+    RunOutputs run(RunInputs in) {
+        // Checks every shape against the network with the same messages as the native engine.
+        TimeMajorBatch b = TimeMajorBatch.of(config, in);
+        int n = b.batch;
+        int steps = b.steps;
+        boolean lstm = config.cell() == CellKind.LSTM;
+        int states = config.directions() * config.numLayers();
+        Batch full = new Batch(config.batchFirst(), steps, n, config.inputSize(), in.input().data());
+        double[] h0 = in.h0() != null ? in.h0().data() : new double[states * n * config.outputSize()];
+        double[] c0 = !lstm ? null : in.c0() != null ? in.c0().data() : new double[states * n * config.hiddenSize()];
+
+        int width = config.directions() * config.outputSize();
+        double[] y = new double[steps * n * width];
+        double[] hN = new double[states * n * config.outputSize()];
+        double[] cN = lstm ? new double[states * n * config.hiddenSize()] : null;
+        for (Map.Entry<Integer, List<Integer>> group : byLength(b.lengths).entrySet()) {
+            int len = group.getKey();
+            int[] rows = group.getValue().stream().mapToInt(Integer::intValue).toArray();
+            if (len == 0) {
+                scatterState(hN, selectState(h0, states, n, config.outputSize(), rows), states, n, config.outputSize(), rows);
+                if (lstm) {
+                    scatterState(cN, selectState(c0, states, n, config.hiddenSize(), rows), states, n, config.hiddenSize(), rows);
+                }
+                continue;
+            }
+            Map<String, Tensor> feeds = new LinkedHashMap<>();
+            feeds.put("input", tensor(full.select(rows, len), full.shape(rows.length, len, config.inputSize())));
+            feeds.put("h0", tensor(selectState(h0, states, n, config.outputSize(), rows), states, rows.length, config.outputSize()));
+            if (lstm) {
+                feeds.put("c0", tensor(selectState(c0, states, n, config.hiddenSize(), rows), states, rows.length, config.hiddenSize()));
+            }
+            Map<String, Tensor> out = model.run(feeds);
+            new Batch(config.batchFirst(), steps, n, width, y).scatter(rows, len, out.get("output").data());
+            scatterState(hN, out.get("h_n").data(), states, n, config.outputSize(), rows);
+            if (lstm) {
+                scatterState(cN, out.get("c_n").data(), states, n, config.hiddenSize(), rows);
+            }
+        }
+        return shapeLikeInput(b.unbatched, steps, n, y, hN, cN);
+    }
+
+    /** Batch rows by valid length, shortest first; one group when no lengths were given. */
+    private static TreeMap<Integer, List<Integer>> byLength(int[] lengths) {
+        TreeMap<Integer, List<Integer>> groups = new TreeMap<>();
+        for (int i = 0; i < lengths.length; i++) {
+            groups.computeIfAbsent(lengths[i], k -> new ArrayList<>()).add(i);
+        }
+        return groups;
+    }
+
+    private RunOutputs shapeLikeInput(boolean unbatched, int steps, int n, double[] y, double[] hN, double[] cN) {
+        int width = config.directions() * config.outputSize();
+        int states = config.directions() * config.numLayers();
+        int[] outShape = unbatched ? new int[] {steps, width}
+                : config.batchFirst() ? new int[] {n, steps, width} : new int[] {steps, n, width};
+        Tensor h = unbatched ? tensor(hN, states, config.outputSize()) : tensor(hN, states, n, config.outputSize());
+        Tensor c = cN == null ? null
+                : unbatched ? tensor(cN, states, config.hiddenSize()) : tensor(cN, states, n, config.hiddenSize());
+        return new RunOutputs(tensor(y, outShape), h, c);
+    }
+
+    private static Tensor tensor(double[] data, int... shape) {
+        return Tensor.of(DType.F32, shape, data);
+    }
+
+    /** The batch entries {@code rows} of a state (S, N, size). */
+    private static double[] selectState(double[] all, int states, int n, int size, int[] rows) {
+        double[] out = new double[states * rows.length * size];
+        for (int s = 0; s < states; s++) {
+            for (int r = 0; r < rows.length; r++) {
+                System.arraycopy(all, (s * n + rows[r]) * size, out, (s * rows.length + r) * size, size);
+            }
+        }
+        return out;
+    }
+
+    private static void scatterState(double[] all, double[] part, int states, int n, int size, int[] rows) {
+        for (int s = 0; s < states; s++) {
+            for (int r = 0; r < rows.length; r++) {
+                System.arraycopy(part, (s * rows.length + r) * size, all, (s * n + rows[r]) * size, size);
+            }
+        }
+    }
+
+    /** A sequence tensor (L, N, F), or (N, L, F) when batch_first; an unbatched one is (L, F), the same values as N=1. */
+    private record Batch(boolean batchFirst, int steps, int n, int features, double[] data) {
+        int[] shape(int rows, int len, int f) {
+            return batchFirst ? new int[] {rows, len, f} : new int[] {len, rows, f};
+        }
+
+        private int offset(int t, int row) {
+            return (batchFirst ? row * steps + t : t * n + row) * features;
+        }
+
+        /** Entries {@code rows}, steps 0 to len-1, in the same layout. */
+        double[] select(int[] rows, int len) {
+            double[] out = new double[rows.length * len * features];
+            for (int r = 0; r < rows.length; r++) {
+                for (int t = 0; t < len; t++) {
+                    int to = (batchFirst ? r * len + t : t * rows.length + r) * features;
+                    System.arraycopy(data, offset(t, rows[r]), out, to, features);
+                }
+            }
+            return out;
+        }
+
+        /** Writes {@code part} (rows, steps 0 to len-1) into this tensor; later steps stay zero. */
+        void scatter(int[] rows, int len, double[] part) {
+            for (int r = 0; r < rows.length; r++) {
+                for (int t = 0; t < len; t++) {
+                    int from = (batchFirst ? r * len + t : t * rows.length + r) * features;
+                    System.arraycopy(part, from, data, offset(t, rows[r]), features);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package dev.rnnport.backend.onnxruntime;
+
+import ai.onnxruntime.OnnxJavaType;
+import dev.rnnport.ModelException;
+import dev.rnnport.UsageException;
+import dev.rnnport.backend.Backend;
+import dev.rnnport.format.onnx.OnnxWriter;
+import dev.rnnport.nn.Precision;
+import dev.rnnport.nn.RecurrentNetwork;
+import dev.rnnport.nn.RunInputs;
+import dev.rnnport.nn.RunOutputs;
+import dev.rnnport.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs recurrent networks in ONNX Runtime (CPU), in two ways:
+ *
+ * <ul>
+ *   <li>{@link #run}: a {@link RecurrentNetwork} is written as ONNX in memory (no file) and run;
+ *       inputs and outputs are in PyTorch's shapes for the network's batch_first, like every
+ *       {@link Backend}.</li>
+ *   <li>{@link #runFile}: a given .onnx file is run as is, with the graph's own conventions.</li>
+ * </ul>
+ *
+ * <p>ONNX Runtime's CPU recurrent kernels compute in float32 only, so float64 is refused with a
+ * {@link UsageException} rather than silently computed in float32.
+ *
+ * <p>This object owns the ONNX Runtime sessions it creates: it keeps the last few (one per
+ * network object and per file) for repeated runs and frees them all in {@link #close()}. After
+ * close every run throws {@link IllegalStateException}. Calls are serialised, so one instance may
+ * be shared between threads; ONNX Runtime parallelises inside a run with its intra-op threads.
+ */
+public final class OnnxRuntimeBackend implements Backend {
+    private static final int CACHED_SESSIONS = 4;
+
+    private final int intraOpThreads;
+    private final SessionCache sessions = new SessionCache(CACHED_SESSIONS);
+    private boolean closed;
+
+    /** ONNX Runtime's default thread count (one intra-op thread per physical core). */
+    public OnnxRuntimeBackend() {
+        this(0);
+    }
+
+    /** @param intraOpThreads threads ONNX Runtime uses inside one run; 0 for its default */
+    public OnnxRuntimeBackend(int intraOpThreads) {
+        if (intraOpThreads < 0) {
+            throw new IllegalArgumentException("intra-op threads must be 0 (ONNX Runtime's default) or more, found " + intraOpThreads);
+        }
+        this.intraOpThreads = intraOpThreads;
+    }
+
+    @Override
+    public String name() {
+        return "onnxruntime";
+    }
+
+    /** The intra-op thread count every session of this backend is created with; 0 is ONNX Runtime's default. */
+    public int intraOpThreads() {
+        return intraOpThreads;
+    }
+
+    /**
+     * Runs {@code network} in ONNX Runtime: the network is written as ONNX in memory by
+     * {@link OnnxWriter} (float32, PyTorch's interface) and loaded once; the session is kept for
+     * later runs of the same network object. Takes and gives PyTorch's shapes for the network's
+     * batch_first, unbatched input included; omitted h0/c0 are zeros. Sequence lengths are
+     * honoured by running sequences of equal length together on their valid steps (the written
+     * model takes no lengths), so results past a sequence's end are zeros and h_n/c_n are its
+     * state at its last valid step, the initial state for a length of 0, as in PyTorch.
+     *
+     * @throws UsageException   for float64: ONNX Runtime's CPU LSTM, GRU and RNN kernels compute in
+     *                          float32 only (1.29: "does not support double yet"), and the writer
+     *                          writes float32 models accordingly
+     * @throws ModelException   an input does not fit the network (same messages as the native
+     *                          engine), or the network cannot be written as ONNX
+     */
+    @Override
+    public synchronized RunOutputs run(RecurrentNetwork network, RunInputs inputs, Precision precision) {
+        ensureOpen();
+        if (precision == Precision.FLOAT64) {
+            throw new UsageException("ONNX Runtime backend: computes in float32 only (its LSTM, GRU and RNN kernels"
+                    + " do not support double); use --precision float32, or the native backend for float64");
+        }
+        OrtModel model = sessions.get(new NetworkKey(network), () -> OrtModel.load(
+                writeModel(network), "ONNX Runtime backend (" + network.config().cell().moduleName() + " written as ONNX)",
+                intraOpThreads));
+        return new NetworkRunner(model, network.config()).run(inputs);
+    }
+
+    private static byte[] writeModel(RecurrentNetwork network) {
+        try {
+            return OnnxWriter.toModel(network, 0).toByteArray();
+        } catch (ModelException e) {
+            throw new ModelException("ONNX Runtime backend: cannot write the network as ONNX: " + e.getMessage(), e);
+        }
+    }
+
+    /** One network object; identity, not value, since comparing weights would cost more than a session. */
+    private static final class NetworkKey {
+        private final RecurrentNetwork network;
+
+        NetworkKey(RecurrentNetwork network) {
+            this.network = network;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof NetworkKey k && k.network == network;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(network);
+        }
+    }
+
+    /**
+     * Runs the ONNX file {@code model} as is. The graph defines its own input shape and layout:
+     * tensors are passed through unchanged, so the caller gives what the graph takes, which for a
+     * torch.onnx.export file is what the exported module took (its batch_first layout), and gets the
+     * graph's outputs as they are (for a torch export, PyTorch's shapes). The graph's inputs are
+     * matched to {@code inputs} by the recurrent node slot they feed, by name (input, h0, c0,
+     * lengths), else by position (sequence, then initial h, then initial c; an integer input is
+     * the lengths). An initial state the graph takes but the caller omits is fed as zeros when its
+     * shape is known from the graph and the input. Outputs are output|Y, h_n|Y_h, c_n|Y_c by name,
+     * else a recurrent node's Y/Y_h/Y_c, else the first three outputs by position; one the graph
+     * lacks is null. Lengths go to the graph's sequence_lens as given; note that ONNX Runtime 1.29
+     * then gives a zero h_n/c_n for a length of 0, where PyTorch's meaning is the initial state.
+     *
+     * <p>The graph computes in its own element type: inputs are converted to it and outputs come
+     * back in it (a float32 graph gives F32 tensors). Asking float64 of a float32 graph is refused,
+     * since running it as is cannot honour it. A float64 graph is handed to ONNX Runtime, whose
+     * CPU LSTM/GRU/RNN kernels (1.29) refuse double at run time; that refusal is reported as is.
+     *
+     * @throws ModelException   the file is unreadable, its graph cannot be fed from {@code inputs}
+     *                          (the message lists the graph's inputs), a tensor does not fit its
+     *                          graph input, or ONNX Runtime refuses the graph (layout=1 nodes)
+     * @throws UsageException   float64 was asked of a float32 graph, or an input was given that the
+     *                          graph has no place for
+     */
+    public synchronized RunOutputs runFile(Path model, RunInputs inputs, Precision precision) {
+        ensureOpen();
+        FileBinding binding = FileBinding.of(loadFile(model));
+        if (precision == Precision.FLOAT64 && binding.elementType() == OnnxJavaType.FLOAT) {
+            throw new UsageException(model + ": ONNX Runtime runs this float32 graph as is, so float64 is not possible;"
+                    + " use --precision float32, or the native backend for float64");
+        }
+        return binding.run(inputs);
+    }
+
+    /**
+     * Runs the ONNX file {@code model} as is on raw graph inputs, fed by position to the graph's
+     * inputs that are not initializers (the convention of ONNX's backend tests), and returns every
+     * graph output by name, in the graph's order. Values are converted to each input's element type.
+     */
+    public synchronized Map<String, Tensor> runGraph(Path model, List<Tensor> graphInputs) {
+        ensureOpen();
+        OrtModel m = loadFile(model);
+        if (graphInputs.size() != m.inputs().size()) {
+            throw new ModelException(model + ": " + graphInputs.size() + " tensors given for " + m.inputs().size()
+                    + " graph inputs (" + m.describeInputs() + ")");
+        }
+        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        for (int i = 0; i < graphInputs.size(); i++) {
+            feeds.put(m.inputs().get(i).name(), graphInputs.get(i));
+        }
+        return m.run(feeds);
+    }
+
+    /** A file's session is reused while the file is unchanged (same path, size and modification time). */
+    private OrtModel loadFile(Path model) {
+        Path real;
+        FileKey key;
+        try {
+            real = model.toRealPath();
+            key = new FileKey(real, Files.size(real), Files.getLastModifiedTime(real));
+        } catch (IOException e) {
+            throw new ModelException(model + ": cannot read (" + e.getMessage() + ")", e);
+        }
+        return sessions.get(key, () -> {
+            try {
+                return OrtModel.load(Files.readAllBytes(real), model.toString(), intraOpThreads);
+            } catch (IOException e) {
+                throw new ModelException(model + ": cannot read (" + e.getMessage() + ")", e);
+            }
+        });
+    }
+
+    private record FileKey(Path path, long size, FileTime modified) {
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("this ONNX Runtime backend is closed");
+        }
+    }
+
+    /** Frees every session; further runs throw {@link IllegalStateException}. Calling it again does nothing. */
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            sessions.close();
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.rnnport.backend.onnxruntime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.rnnport.Weights;
+import dev.rnnport.backend.Closeness;
+import dev.rnnport.backend.GridCase;
+import dev.rnnport.format.LoadOptions;
+import dev.rnnport.format.ModelFormat;
+import dev.rnnport.format.WriteOptions;
+import dev.rnnport.nn.NativeEngine;
+import dev.rnnport.nn.Precision;
+import dev.rnnport.nn.RecurrentNetwork;
+import dev.rnnport.nn.RunOutputs;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The conversion a user makes from ONNX to PyTorch: every grid case's torch.onnx.export file is
+ * read, written as safetensors, read back and run natively; that must equal ONNX Runtime running
+ * the original file as is, within 1e-5. The two computations share nothing but the input.
+ */
+class OnnxToSafetensorsTest {
+    private static OnnxRuntimeBackend backend;
+
+    @TempDir
+    static Path tmp;
+
+    @BeforeAll
+    static void open() {
+        backend = new OnnxRuntimeBackend(1);
+    }
+
+    @AfterAll
+    static void close() {
+        backend.close();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyExportedGridCase() {
+        return GridCase.all().stream().filter(GridCase::hasOnnxExport)
+                .map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c)));
+    }
+
+    private static void check(GridCase c) throws IOException {
+        Path onnx = c.dir().resolve("model.onnx");
+        RecurrentNetwork read = Weights.load(onnx);
+        Path st = tmp.resolve(c.name() + ".safetensors");
+        ModelFormat.SAFETENSORS.writer().write(read, st, WriteOptions.DEFAULTS);
+        RecurrentNetwork back = Weights.load(st, LoadOptions.DEFAULTS);
+        assertEquals(read.config(), back.config(), "settings after the safetensors round trip (from its __metadata__)");
+        assertEquals(c.batchFirst(), back.config().batchFirst(), "batch_first of the exported module");
+
+        RunOutputs ort = backend.runFile(onnx, c.inputs(), Precision.FLOAT32);
+        RunOutputs nativeRun = new NativeEngine(Precision.FLOAT32).run(back, c.inputs());
+        new Closeness(c.name(), 1e-5).outputs("native on the safetensors vs ONNX Runtime on the .onnx", nativeRun, ort).check();
+    }
+}

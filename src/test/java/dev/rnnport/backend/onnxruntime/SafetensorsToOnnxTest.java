@@ -1,0 +1,110 @@
+package dev.rnnport.backend.onnxruntime;
+
+import dev.rnnport.backend.Closeness;
+import dev.rnnport.backend.GridCase;
+import dev.rnnport.format.ModelFormat;
+import dev.rnnport.format.WriteOptions;
+import dev.rnnport.nn.CellKind;
+import dev.rnnport.nn.Precision;
+import dev.rnnport.nn.RecurrentNetwork;
+import dev.rnnport.nn.RunInputs;
+import dev.rnnport.nn.RunOutputs;
+import dev.rnnport.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The conversion a user makes from PyTorch to ONNX: every grid case's state dict (safetensors,
+ * with the batch_first and nonlinearity a user passes) becomes the IR, is written as ONNX and run
+ * in ONNX Runtime on the inputs PyTorch was run on; the results must be PyTorch's within 1e-5.
+ * Every case counts: proj_size (a Loop in ONNX), unbatched input, omitted states and lengths.
+ */
+class SafetensorsToOnnxTest {
+    private static OnnxRuntimeBackend backend;
+
+    @TempDir
+    static Path tmp;
+
+    @BeforeAll
+    static void open() {
+        backend = new OnnxRuntimeBackend(1);
+    }
+
+    @AfterAll
+    static void close() {
+        backend.close();
+    }
+
+    /** Through {@link OnnxRuntimeBackend#run}: written in memory, PyTorch's calling convention. */
+    @TestFactory
+    Stream<DynamicTest> inMemory() {
+        return GridCase.all().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            RunOutputs out = backend.run(c.network(), c.inputs(), Precision.FLOAT32);
+            new Closeness(c.name(), 1e-5).outputs("ONNX Runtime vs PyTorch", out, torch(c)).check();
+        }));
+    }
+
+    /**
+     * Through a file: what {@code rnnport convert model.safetensors model.onnx} writes, run as is.
+     * The written graph is always batched and takes both states, so the test feeds what a user of
+     * the file feeds: a batch axis of one for an unbatched case, zeros for omitted states. Cases
+     * with lengths are left to {@link #inMemory}, since the file has no sequence-length input.
+     */
+    @TestFactory
+    Stream<DynamicTest> asWrittenFile() {
+        return GridCase.all().stream().filter(c -> !c.hasLengths()).map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            RecurrentNetwork net = c.network();
+            Path onnx = tmp.resolve(c.name() + ".onnx");
+            ModelFormat.ONNX.writer().write(net, onnx, WriteOptions.DEFAULTS);
+            RunOutputs out = backend.runFile(onnx, batched(c, c.inputs()), Precision.FLOAT32);
+            RunOutputs expected = torch(c);
+            if (unbatched(c)) {
+                expected = new RunOutputs(addBatchAxis(expected.output(), c.batchFirst() ? 0 : 1),
+                        addBatchAxis(expected.hN(), 1), expected.cN() == null ? null : addBatchAxis(expected.cN(), 1));
+            }
+            new Closeness(c.name(), 1e-5).outputs("ONNX Runtime on the written file vs PyTorch", out, expected).check();
+        }));
+    }
+
+    private static RunOutputs torch(GridCase c) {
+        return new RunOutputs(c.npy("output.npy"), c.npy("h_n.npy"), c.cell() == CellKind.LSTM ? c.npy("c_n.npy") : null);
+    }
+
+    private static boolean unbatched(GridCase c) {
+        return (Boolean) c.config().get("unbatched");
+    }
+
+    /** The inputs as the written file takes them: a batch axis and both states. */
+    private static RunInputs batched(GridCase c, RunInputs in) throws IOException {
+        RecurrentNetwork net = c.network();
+        int states = net.config().directions() * net.config().numLayers();
+        Tensor x = in.input();
+        if (unbatched(c)) {
+            x = addBatchAxis(x, c.batchFirst() ? 0 : 1);
+        }
+        int n = c.batchFirst() ? x.dim(0) : x.dim(1);
+        Tensor h0 = in.h0() == null ? Tensor.zeros(x.dtype(), states, n, net.config().outputSize())
+                : unbatched(c) ? addBatchAxis(in.h0(), 1) : in.h0();
+        Tensor c0 = null;
+        if (c.cell() == CellKind.LSTM) {
+            c0 = in.c0() == null ? Tensor.zeros(x.dtype(), states, n, net.config().hiddenSize())
+                    : unbatched(c) ? addBatchAxis(in.c0(), 1) : in.c0();
+        }
+        return new RunInputs(x, h0, c0, null);
+    }
+
+    private static Tensor addBatchAxis(Tensor t, int axis) {
+        int[] s = t.shape();
+        int[] b = new int[s.length + 1];
+        for (int i = 0, j = 0; i < b.length; i++) {
+            b[i] = i == axis ? 1 : s[j++];
+        }
+        return t.reshape(b);
+    }
+}
