@@ -1,5 +1,6 @@
 package dev.rnnport.format.torch;
 
+import static dev.rnnport.format.torch.Fixtures.GRID;
 import static dev.rnnport.format.torch.Fixtures.TORCH;
 import static dev.rnnport.format.torch.Fixtures.assertClose;
 import static dev.rnnport.format.torch.Fixtures.npy;
@@ -13,6 +14,7 @@ import dev.rnnport.Weights;
 import dev.rnnport.format.LoadOptions;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.WriteOptions;
+import dev.rnnport.nn.CellKind;
 import dev.rnnport.nn.DirectionWeights;
 import dev.rnnport.nn.NativeEngine;
 import dev.rnnport.nn.NetworkConfig;
@@ -51,30 +53,59 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TorchWriterTest {
     private static final Path PYTHON = Path.of("/usr/bin/python3");
 
-    /** A network of the fixtures and the folder whose input.npy it is run on. */
-    record Case(String file, String network, String inputFolder) {
-        RecurrentNetwork load() {
-            return Weights.load(TORCH.resolve(file), new LoadOptions(network, null, null));
+    /** A network of the fixtures, how to load it, and the input.npy it is run on. */
+    record Case(Path file, LoadOptions options, Path input) {
+        static Case torch(String file, String network, String inputFolder) {
+            return new Case(TORCH.resolve(file), new LoadOptions(network, null, null),
+                    TORCH.resolve(inputFolder).resolve("input.npy"));
         }
 
-        Path input() {
-            return TORCH.resolve(inputFolder).resolve("input.npy");
+        /** A grid case, with the batch_first and nonlinearity its config.json records. */
+        static Case grid(String name) {
+            Path dir = GRID.resolve(name);
+            try {
+                String cfg = Files.readString(dir.resolve("config.json"));
+                boolean bf = cfg.contains("\"batch_first\": true");
+                CellKind relu = cfg.contains("\"nonlinearity\": \"relu\"") ? CellKind.RNN_RELU : null;
+                return new Case(dir.resolve("model.pt"), new LoadOptions(null, bf, relu), dir.resolve("input.npy"));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        RecurrentNetwork load() {
+            return Weights.load(file, options);
         }
 
         @Override
         public String toString() {
-            return file + " " + network;
+            return file + (options.network() == null ? "" : " " + options.network());
         }
     }
 
-    static final Case CHECKPOINT = new Case("checkpoint_lstm/model.pt", "model.encoder.", "checkpoint_lstm");
+    static final Case CHECKPOINT = Case.torch("checkpoint_lstm/model.pt", "model.encoder.", "checkpoint_lstm");
+
+    /** Grid cases that add what the fixtures lack: projections, three layers, batch_first GRU and RNN. */
+    private static final List<String> GRID_CASES = List.of("lstm_l2_bi_bf_proj", "lstm_l3_nobias_proj", "gru_l3_bi_bf",
+            "rnn_relu_l2_bi_bf_h0", "lstm_l1_unbatched");
 
     static Stream<Case> networks() {
-        return Stream.of(CHECKPOINT,
-                new Case("whole_module/model.pt", "rnn.", "whole_module"),
-                new Case("gru_fp16/model.pt", "", "gru_fp16"),
-                new Case("two_rnns/model.pt", "decoder.", "two_rnns/decoder"),
-                new Case("torchscript_lstm/model.pt", "lstm.", "torchscript_lstm"));
+        Stream<Case> fixtures = Stream.of(CHECKPOINT,
+                Case.torch("whole_module/model.pt", "rnn.", "whole_module"),
+                Case.torch("gru_fp16/model.pt", "", "gru_fp16"),
+                Case.torch("two_rnns/model.pt", "decoder.", "two_rnns/decoder"),
+                Case.torch("torchscript_lstm/model.pt", "lstm.", "torchscript_lstm"));
+        Stream<Case> grid = GRID_CASES.stream().filter(c -> Files.exists(GRID.resolve(c).resolve("model.pt"))).map(Case::grid);
+        return Stream.concat(fixtures, grid);
+    }
+
+    @Test
+    void dropoutSurvivesInMetadata(@TempDir Path dir) throws IOException {
+        RecurrentNetwork net = Case.torch("whole_module/model.pt", "rnn.", "whole_module").load();
+        RecurrentNetwork withDropout = new RecurrentNetwork(net.config().withDropout(0.25), net.weights());
+        Path out = dir.resolve("dropout.pt");
+        Weights.save(withDropout, out, ModelFormat.PT, WriteOptions.DEFAULTS);
+        assertEquals(withDropout.config(), Weights.load(out).config());
     }
 
     @ParameterizedTest
@@ -163,7 +194,7 @@ class TorchWriterTest {
 
     @Test
     void refusalLeavesNothingOnDisk(@TempDir Path dir) throws IOException {
-        RecurrentNetwork gru = new Case("gru_fp16/model.pt", "", "gru_fp16").load();
+        RecurrentNetwork gru = Case.torch("gru_fp16/model.pt", "", "gru_fp16").load();
         NetworkConfig c = gru.config();
         RecurrentNetwork lbr0 = new RecurrentNetwork(c.withOptions(c.options().withLinearBeforeReset(false)), gru.weights());
         Path out = dir.resolve("lbr0.pt");
