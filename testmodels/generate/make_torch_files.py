@@ -396,6 +396,28 @@ def hostile():
     write_zip(folder / "view_outside_storage.pt", "archive",
               [("data.pkl", state_dict_pickle(48, (16, 3), (3, 1), offset=10)), ("data/0", bytes(192)), ("version", b"3\n")])
 
+    # One real tensor named through a path 900 levels deep of 100-character keys, then referenced
+    # 200 000 times: 18 GB of names if each reference were spelled out.
+    p = Pickle().op(b"\x80\x02")
+    p.global_("torch._utils", "_rebuild_tensor_v2").op(b"(")
+    p.op(b"(").unicode("storage").global_("torch", "FloatStorage").unicode("0").unicode("cpu").int(4).op(b"tQ")
+    p.int(0).tuple_of_ints((4,)).tuple_of_ints((1,)).op(b"\x89")
+    p.global_("collections", "OrderedDict").op(b")RtRq\x000")
+    for level in range(900):
+        p.op(b"}").unicode(f"{level:03d}" + "k" * 97)
+    p.op(b"](" + b"h\x00" * 200_000 + b"e")
+    p.op(b"s" * 900 + b".")
+    write_zip(folder / "name_bomb.pt", "archive",
+              [("data.pkl", p.bytes()), ("data/0", bytes(16)), ("version", b"3\n")], deflate=("data.pkl",))
+
+    # A tuple nested 100 000 deep through builtins.tuple([previous]), then used as a dict key:
+    # hashing it recurses once per level.
+    p = Pickle().op(b"\x80\x02Nq\x00").global_("builtins", "tuple").op(b"q\x010")
+    p.op(b"h\x01]h\x00a\x85Rq\x000" * 100_000)
+    p.op(b"}h\x00Ns.")
+    write_zip(folder / "tuple_key_bomb.pt", "archive", [("data.pkl", p.bytes()), ("version", b"3\n")],
+              deflate=("data.pkl",))
+
     # A legacy file whose storage record says 2^40 elements; 64 bytes follow.
     storages = struct.pack("<q", 1 << 40) + bytes(64)
     (folder / "legacy_count_exceeds_file.pt").write_bytes(

@@ -27,6 +27,9 @@ final class PyTuple {
                 depth = Math.max(depth, t.depth + 1);
             }
         }
+        if (depth > Unpickler.MAX_TUPLE_DEPTH) {
+            throw new PickleError("tuples nested deeper than " + Unpickler.MAX_TUPLE_DEPTH);
+        }
         return new PyTuple(java.util.Collections.unmodifiableList(new java.util.ArrayList<>(items)), depth);
     }
 

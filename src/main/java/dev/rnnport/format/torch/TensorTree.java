@@ -2,6 +2,9 @@ package dev.rnnport.format.torch;
 
 import dev.rnnport.ModelException;
 import java.math.BigInteger;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,8 +18,11 @@ import java.util.Set;
  * pickled nn.Modules ({@code torch.save(model)}: their {@code _parameters}, {@code _buffers} and
  * {@code _modules}), and TorchScript module objects (attributes by name).
  *
- * <p>The object may be shared or cyclic: each container is visited once, so a "billion laughs"
- * pickle costs what its file costs. Nesting deeper than the limit is refused.
+ * <p>The object may be shared, cyclic or deep: each container is visited once, so a "billion
+ * laughs" pickle costs what its file costs; the walk keeps its own stack, so depth cannot
+ * overflow the thread's; names are linked paths spelled out only for tensors, and what they
+ * spell is bounded, so a deep path repeated a million times cannot exhaust memory. Nesting
+ * deeper than the limit is refused.
  */
 final class TensorTree {
     /** Top-level checkpoint keys whose content is named as if it were the whole state dict. */
@@ -36,8 +42,51 @@ final class TensorTree {
     record ModuleSettings(Boolean batchFirst, String nonlinearity, Double dropout) {
     }
 
+    /** A dotted name as a chain of segments; spelled out only when a tensor needs it. */
+    private record Name(Name parent, String segment, int depth) {
+        static final Name ROOT = new Name(null, "", 0);
+
+        Name child(String seg) {
+            return new Name(this, seg, depth + 1);
+        }
+
+        /** The same name one level down without a segment of its own (a module's _parameters). */
+        Name deeper() {
+            return new Name(parent, segment, depth + 1);
+        }
+
+        int length() {
+            int n = 0;
+            for (Name p = this; p != null; p = p.parent) {
+                n += p.segment.length() + 1;
+            }
+            return n;
+        }
+
+        String spell() {
+            List<String> parts = new ArrayList<>();
+            for (Name p = this; p != null; p = p.parent) {
+                if (!p.segment.isEmpty()) {
+                    parts.add(p.segment);
+                }
+            }
+            StringBuilder b = new StringBuilder();
+            for (int i = parts.size() - 1; i >= 0; i--) {
+                b.append(parts.get(i));
+                if (i > 0) {
+                    b.append('.');
+                }
+            }
+            return b.toString();
+        }
+    }
+
+    private record Visit(Object value, Name name) {
+    }
+
     private final String file;
     private final int maxDepth;
+    private long nameChars;
     private final IdentityHashMap<Object, Boolean> seen = new IdentityHashMap<>();
     private Map<String, Object> leaves;
     private Map<String, ModuleSettings> settings;
@@ -45,14 +94,15 @@ final class TensorTree {
     private final Map<String, Object> allLeaves = new LinkedHashMap<>();
     private final Map<String, ModuleSettings> allSettings = new LinkedHashMap<>();
 
-    private TensorTree(String file, int maxDepth) {
+    private TensorTree(String file, int maxDepth, long maxNameChars) {
         this.file = file;
         this.maxDepth = maxDepth;
+        this.nameChars = maxNameChars;
     }
 
     /** Flattens {@code root}; {@code file} is for messages. */
-    static TensorTree of(Object root, String file, int maxDepth) {
-        TensorTree t = new TensorTree(file, maxDepth);
+    static TensorTree of(Object root, String file, PickleLimits limits) {
+        TensorTree t = new TensorTree(file, limits.maxNesting(), limits.maxAllocation() / 8);
         t.flatten(root);
         return t;
     }
@@ -74,7 +124,7 @@ final class TensorTree {
         if (!(root instanceof PyDict d) || d.items().keySet().stream().noneMatch(WRAPPERS::contains)) {
             leaves = allLeaves;
             settings = allSettings;
-            walk(root, "", 0);
+            walk(root, Name.ROOT);
             return;
         }
         // A checkpoint: each top-level entry is walked apart, then named. Wrapper keys drop their
@@ -87,7 +137,7 @@ final class TensorTree {
             }
             leaves = new LinkedHashMap<>();
             settings = new LinkedHashMap<>();
-            walk(e.getValue(), "", 1);
+            walk(e.getValue(), new Name(null, "", 1));
             boolean strip = WRAPPERS.contains(key) && !(e.getValue() instanceof TorchTensor)
                     && leaves.keySet().stream().noneMatch(allLeaves::containsKey);
             for (Map.Entry<String, Object> leaf : leaves.entrySet()) {
@@ -99,13 +149,27 @@ final class TensorTree {
         }
     }
 
-    private void walk(Object v, String path, int depth) {
-        if (depth > maxDepth) {
-            throw new ModelException(file + ": objects nested deeper than " + maxDepth + " levels at '"
-                    + abbreviate(path) + "' (a nesting bomb?)");
+    /** Depth first, in the order a recursive walk would take, on a stack of its own. */
+    private void walk(Object root, Name name) {
+        Deque<Visit> work = new ArrayDeque<>();
+        work.push(new Visit(root, name));
+        List<Visit> children = new ArrayList<>();
+        while (!work.isEmpty()) {
+            Visit v = work.pop();
+            children.clear();
+            visit(v.value(), v.name(), children);
+            for (int i = children.size() - 1; i >= 0; i--) {
+                work.push(children.get(i));
+            }
+        }
+    }
+
+    private void visit(Object v, Name name, List<Visit> children) {
+        if (name.depth() > maxDepth) {
+            throw new ModelException(file + ": objects nested deeper than " + maxDepth + " levels (a nesting bomb?)");
         }
         if (v instanceof TorchTensor) {
-            leaves.putIfAbsent(path, v);
+            leaves.putIfAbsent(spell(name), v);
             return;
         }
         if (!(v instanceof PyDict || v instanceof List || v instanceof PyTuple || v instanceof PyObject)) {
@@ -115,54 +179,57 @@ final class TensorTree {
             return;
         }
         if (v instanceof PyDict d) {
-            readMetadata(d, path);
-            walkEntries(d.items(), path, depth);
+            readMetadata(d, name);
+            entries(d.items(), name, children);
         } else if (v instanceof List<?> l) {
-            walkItems(l, path, depth);
+            items(l, name, children);
         } else if (v instanceof PyTuple t) {
-            walkItems(t.items(), path, depth);
+            items(t.items(), name, children);
         } else {
-            walkObject((PyObject) v, path, depth);
+            object((PyObject) v, name, children);
         }
     }
 
-    private void walkObject(PyObject o, String path, int depth) {
-        if (TorchParameters.isParameterName(path)) {
-            leaves.putIfAbsent(path, o);
+    private void object(PyObject o, Name name, List<Visit> children) {
+        if (TorchParameters.isParameterName(name.segment())) {
+            leaves.putIfAbsent(spell(name), o);
         }
         Map<Object, Object> attrs = attributes(o.state());
         if (attrs != null && (attrs.get("_parameters") instanceof PyDict || attrs.get("_modules") instanceof PyDict)) {
             // An nn.Module pickled whole: name its tensors as state_dict() would.
             for (String part : new String[] {"_parameters", "_buffers", "_modules"}) {
                 if (attrs.get(part) instanceof PyDict d && seen.put(d, Boolean.TRUE) == null) {
-                    walkEntries(d.items(), path, depth + 1);
+                    entries(d.items(), name.deeper(), children);
                 }
             }
             if (o.type() instanceof PyGlobal g && RNN_MODULES.contains(g.qualified())) {
-                settings.putIfAbsent(path.isEmpty() ? "" : path + ".", settingsOf(attrs));
+                settings.putIfAbsent(prefix(spell(name)), settingsOf(attrs));
             }
         } else if (attrs != null) {
-            walkEntries(attrs, path, depth);
+            entries(attrs, name, children);
         }
-        walkEntries(o.dictItems(), path, depth);
-        walkItems(o.listItems(), path, depth);
+        entries(o.dictItems(), name, children);
+        items(o.listItems(), name, children);
     }
 
     /**
      * A state dict's {@code _metadata} maps module prefixes to dicts; rnnport's writer puts the
      * module settings a state dict cannot hold under their {@code 'rnnport'} key.
      */
-    private void readMetadata(PyDict d, String path) {
+    private void readMetadata(PyDict d, Name name) {
         if (!(d.attributes().get("_metadata") instanceof PyDict metadata)) {
             return;
         }
         for (Map.Entry<Object, Object> e : metadata.items().entrySet()) {
             if (e.getKey() instanceof String module && e.getValue() instanceof PyDict m
                     && m.get("rnnport") instanceof PyDict ours) {
-                String prefix = join(path, module);
-                settings.putIfAbsent(prefix.isEmpty() ? "" : prefix + ".", settingsOf(ours.items()));
+                settings.putIfAbsent(prefix(join(spell(name), module)), settingsOf(ours.items()));
             }
         }
+    }
+
+    private static String prefix(String moduleName) {
+        return moduleName.isEmpty() ? "" : moduleName + ".";
     }
 
     private static Map<Object, Object> attributes(Object state) {
@@ -190,19 +257,29 @@ final class TensorTree {
         return new ModuleSettings(bf instanceof Boolean b ? b : null, nl instanceof String s ? s : null, dropout);
     }
 
-    private void walkEntries(Map<Object, Object> entries, String path, int depth) {
+    private static void entries(Map<Object, Object> entries, Name name, List<Visit> children) {
         for (Map.Entry<Object, Object> e : entries.entrySet()) {
             String seg = segment(e.getKey());
             if (seg != null) {
-                walk(e.getValue(), join(path, seg), depth + 1);
+                children.add(new Visit(e.getValue(), name.child(seg)));
             }
         }
     }
 
-    private void walkItems(List<?> items, String path, int depth) {
+    private static void items(List<?> items, Name name, List<Visit> children) {
         for (int i = 0; i < items.size(); i++) {
-            walk(items.get(i), join(path, Integer.toString(i)), depth + 1);
+            children.add(new Visit(items.get(i), name.child(Integer.toString(i))));
         }
+    }
+
+    /** Spells a name out, charging its length to the budget for names. */
+    private String spell(Name name) {
+        nameChars -= name.length();
+        if (nameChars < 0) {
+            throw new ModelException(file + ": tensor names add up to more characters than the limit for this JVM's heap"
+                    + " (a naming bomb?)");
+        }
+        return name.spell();
     }
 
     /** A dict key as a name part; keys that are not strings or numbers name nothing. */
@@ -218,9 +295,5 @@ final class TensorTree {
 
     private static String join(String path, String seg) {
         return path.isEmpty() ? seg : seg.isEmpty() ? path : path + "." + seg;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 60 ? s.substring(0, 60) + "..." : s;
     }
 }

@@ -40,7 +40,7 @@ public final class TorchReader implements FormatReader {
     public List<NamedNetwork> read(Path file) throws IOException {
         String name = file.toString();
         try (TorchFile torch = TorchFile.open(file, limits)) {
-            TensorTree tree = TensorTree.of(torch.root(), name, limits.maxNesting());
+            TensorTree tree = TensorTree.of(torch.root(), name, limits);
             Map<String, Tensor> parameters = new LinkedHashMap<>();
             for (Map.Entry<String, Object> e : tree.leaves().entrySet()) {
                 if (!TorchParameters.isParameterName(e.getKey())) {

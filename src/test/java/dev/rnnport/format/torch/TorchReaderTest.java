@@ -85,7 +85,7 @@ class TorchReaderTest {
             assertEquals("__main__.Dictionary", vocab.typeName());
             PyDict hyper = (PyDict) root.get("hyper_parameters");
             assertEquals(PyTuple.of(0.9, 0.999), hyper.get("betas"));
-            TensorTree tree = TensorTree.of(root, "checkpoint", 1000);
+            TensorTree tree = TensorTree.of(root, "checkpoint", PickleLimits.defaults());
             assertTrue(tree.leaves().containsKey("model.encoder.weight_ih_l0"));
             assertTrue(tree.leaves().containsKey("model.decoder.weight"));
             assertTrue(tree.leaves().containsKey("optimizer_states.0.state.0.exp_avg"));
