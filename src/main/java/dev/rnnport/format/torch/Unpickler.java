@@ -204,7 +204,11 @@ final class Unpickler {
                 case 0x8f -> push(newSet(false));
                 case 0x90 -> {
                     List<Object> items = popMark();
-                    addItems(peek(), items);
+                    Object target = peek();
+                    if (target instanceof PySet s && s.frozen()) {
+                        throw new PickleError("ADDITEMS on a frozenset");
+                    }
+                    addItems(target, items);
                 }
                 case 0x91 -> {
                     List<Object> items = popMark();
