@@ -122,7 +122,7 @@ final class Unpickler {
                 case 'X' -> push(utf8(readBytes(in.readU32(), "BINUNICODE")));
                 case 'a' -> {
                     Object v = pop();
-                    append(peek(), List.of(v == null ? NONE : v));
+                    append(peek(), java.util.Collections.singletonList(v));
                 }
                 case 'b' -> {
                     Object state = pop();
@@ -246,9 +246,6 @@ final class Unpickler {
         }
     }
 
-    /** Stands for None inside List.of, which refuses nulls. */
-    private static final Object NONE = new Object();
-
     // ------------------------------------------------------------------ stack, marks and memo
 
     private int fence() {
@@ -350,11 +347,7 @@ final class Unpickler {
 
     private PyTuple tuple(List<Object> items) {
         budget.charge(PickleBudget.OBJECT + PickleBudget.SLOT * (long) items.size());
-        List<Object> clean = new ArrayList<>(items.size());
-        for (Object o : items) {
-            clean.add(o == NONE ? null : o);
-        }
-        return PyTuple.of(clean);
+        return PyTuple.of(items);
     }
 
     private static PyTuple tupleArgs(Object args, String op) {
@@ -367,14 +360,10 @@ final class Unpickler {
     @SuppressWarnings("unchecked")
     private void append(Object target, List<Object> items) {
         budget.charge(PickleBudget.SLOT * (long) items.size());
-        List<Object> clean = new ArrayList<>(items.size());
-        for (Object o : items) {
-            clean.add(o == NONE ? null : o);
-        }
         if (target instanceof ArrayList<?> list) {
-            ((List<Object>) list).addAll(clean);
+            ((List<Object>) list).addAll(items);
         } else if (target instanceof PyObject o) {
-            o.listItems().addAll(clean);
+            o.listItems().addAll(items);
         } else {
             throw new PickleError("APPEND to a " + Py.typeName(target) + " is not supported");
         }
@@ -443,9 +432,6 @@ final class Unpickler {
 
     /** {@code key}, if Python could use it as a dict key or set element. */
     static Object hashable(Object key) {
-        if (key == NONE) {
-            return null;
-        }
         if (key instanceof PyTuple t) {
             for (Object o : t.items()) {
                 hashable(o);
