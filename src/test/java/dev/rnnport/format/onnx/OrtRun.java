@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import dev.rnnport.tensor.DType;
 import dev.rnnport.tensor.Tensor;
@@ -19,7 +20,9 @@ final class OrtRun {
     }
 
     static Map<String, Tensor> run(byte[] model, Map<String, Tensor> inputs) throws OrtException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        // The same settings as the backend's environment: ONNX Runtime has one per process, and
+        // asking for another log level only earns a warning.
+        OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "rnnport");
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setIntraOpNumThreads(1);
             try (OrtSession s = env.createSession(model, o)) {
