@@ -266,6 +266,14 @@ class TorchWriterTest {
     static void checkInPyTorch(RecurrentNetwork net, Path input, Path dir, boolean f64) throws Exception {
         Path model = dir.resolve("model.pt");
         Weights.save(net, model, ModelFormat.PT, WriteOptions.DEFAULTS);
+        checkFileInPyTorch(model, net, input, dir, f64);
+    }
+
+    /**
+     * PyTorch loads {@code model} with weights_only=True into the nn module {@code net} describes,
+     * strictly, and its forward pass on {@code input} equals our native run of {@code net}.
+     */
+    static void checkFileInPyTorch(Path model, RecurrentNetwork net, Path input, Path dir, boolean f64) throws Exception {
         NetworkConfig c = net.config();
         String cfg = "{\"cell\": \"" + c.cell().moduleName() + "\", \"input_size\": " + c.inputSize()
                 + ", \"hidden_size\": " + c.hiddenSize() + ", \"num_layers\": " + c.numLayers()
