@@ -21,7 +21,7 @@ final class UnsafeGlobals {
             "pty", "tty", "code", "codeop", "pdb", "bdb", "timeit", "cProfile", "profile", "trace", "doctest",
             "pydoc", "inspect", "gc", "ctypes", "_ctypes", "cffi", "multiprocessing", "_multiprocessing",
             "concurrent", "threading", "_thread", "signal", "_signal", "mmap", "fcntl", "resource",
-            "types", "functools", "_functools", "operator", "_operator", "yaml", "idlelib", "lib2to3",
+            "functools", "_functools", "operator", "_operator", "yaml", "idlelib", "lib2to3",
             "distutils", "setuptools", "pip", "ensurepip", "venv", "logging.config",
             "torch.serialization", "torch.hub", "torch.package", "torch.fx", "torch._dynamo",
             "torch.distributed", "torch.utils.cpp_extension", "torch.ops", "torch._ops", "torch.classes",
@@ -37,7 +37,12 @@ final class UnsafeGlobals {
             "builtins.memoryview", "builtins.__build_class__", "builtins.__loader__", "builtins.execfile",
             "builtins.file", "builtins.reload", "builtins.apply", "builtins.dir", "builtins.classmethod",
             "builtins.staticmethod", "builtins.property", "builtins.super",
-            "torch.load", "torch.save", "torch.jit.load", "torch.jit.save", "torch.load_state_dict");
+            "torch.load", "torch.save", "torch.jit.load", "torch.jit.save", "torch.load_state_dict",
+            // types makes functions, code objects and modules; its SimpleNamespace is plain data that
+            // hyper-parameters often travel in, so the module as a whole is not refused.
+            "types.FunctionType", "types.LambdaType", "types.CodeType", "types.MethodType", "types.ModuleType",
+            "types.BuiltinFunctionType", "types.BuiltinMethodType", "types.CellType", "types.new_class",
+            "types.coroutine", "types.DynamicClassAttribute", "types.MethodWrapperType", "types.WrapperDescriptorType");
 
     /** Python 2 module names that Python 3's unpickler maps (fix_imports) before resolving. */
     private static final Map<String, String> PYTHON2 = Map.of(

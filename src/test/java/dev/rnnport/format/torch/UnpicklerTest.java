@@ -80,7 +80,7 @@ class UnpicklerTest {
         "shutil rmtree", "socket socket", "pickle loads", "_pickle loads", "marshal loads", "webbrowser open",
         "pty spawn", "code InteractiveInterpreter", "codeop compile_command", "ctypes CDLL",
         "multiprocessing Process", "signal signal", "tempfile mkstemp", "functools partial",
-        "operator attrgetter", "operator methodcaller", "types FunctionType", "torch load",
+        "operator attrgetter", "operator methodcaller", "types FunctionType", "types CodeType", "torch load",
         "torch.serialization load", "torch.jit load", "torch.storage _load_from_bytes", "numpy.testing._private.utils runstring",
         "torch.nn.modules.module Module.__reduce_ex__.__globals__"})
     void unsafeGlobalsAreRefusedByName(String global) {
@@ -117,6 +117,17 @@ class UnpicklerTest {
         PyObject o = (PyObject) unpickle(p, "x.pt");
         assertEquals("mypkg.models.Tagger", o.typeName());
         assertEquals(1L, ((PyDict) o.state()).get("a"));
+    }
+
+    /** Hyper-parameters in a types.SimpleNamespace are data, not code: kept as a record. */
+    @Test
+    void simpleNamespaceIsData() {
+        // pickle.dumps(types.SimpleNamespace(lr=0.1), protocol=2), byte for byte.
+        byte[] p = ("\u0080\u0002ctypes\nSimpleNamespace\nq\u0000)Rq\u0001}q\u0002X\u0002\u0000\u0000\u0000lrq\u0003"
+                + "G?\u00b9\u0099\u0099\u0099\u0099\u0099\u009asb.").getBytes(StandardCharsets.ISO_8859_1);
+        PyObject o = (PyObject) unpickle(p, "x.pt");
+        assertEquals("types.SimpleNamespace", o.typeName());
+        assertEquals(0.1, ((PyDict) o.state()).get("lr"));
     }
 
     @Test
