@@ -196,8 +196,9 @@ final class RecurrentNode {
             Tensor t = g.weight(name);
             if (t == null) {
                 if (g.isRunInput(name)) {
-                    throw error("input " + slot + " '" + name + "' is a graph input without values; weights must be"
-                            + " initializers, or be given with OnnxReader.read(model, feeds)");
+                    // ONNX's node tests feed weights at run time; a model to convert must store them.
+                    throw error("input " + slot + " '" + name + "' is a graph input, so the file holds no weights"
+                            + " for it; rnnport needs them stored in the model (as initializers or Constant nodes)");
                 }
                 NodeProto p = g.producer(name);
                 throw error("input " + slot + " '" + name + "' is " + (p == null ? "not defined in the graph"
