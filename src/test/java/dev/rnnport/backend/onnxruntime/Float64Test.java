@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rnnport.ModelException;
 import dev.rnnport.UsageException;
-import dev.rnnport.backend.GridCase;
 import dev.rnnport.format.onnx.proto.Onnx.ModelProto;
 import dev.rnnport.nn.Precision;
 import dev.rnnport.tensor.DType;
+import dev.rnnport.testing.GridCase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +47,7 @@ class Float64Test {
     @TestFactory
     Stream<DynamicTest> onnxRuntimeHasNoFloat64RecurrentKernels() {
         return Stream.of("lstm_l1", "gru_l1", "rnn_tanh_l1").map(name -> DynamicTest.dynamicTest(name, () -> {
-            GridCase c = GridCase.read(GridCase.GRID.resolve(name));
+            GridCase c = GridCase.named(name);
             Path file = doubleCopy(c);
             ModelException e = assertThrows(ModelException.class, () -> backend.runFile(file, c.inputs(), Precision.FLOAT64),
                     "ONNX Runtime now runs a float64 " + c.cell().moduleName() + "; float64 could be offered");
@@ -59,7 +59,7 @@ class Float64Test {
 
     @Test
     void networksRunInFloat32Only() {
-        GridCase c = GridCase.read(GridCase.GRID.resolve("lstm_l1"));
+        GridCase c = GridCase.named("lstm_l1");
         UsageException e = assertThrows(UsageException.class, () -> backend.run(c.network(), c.inputs(), Precision.FLOAT64));
         assertTrue(e.getMessage().contains("float32 only"), e.getMessage());
         assertEquals(DType.F32, backend.run(c.network(), c.inputs(), Precision.FLOAT32).output().dtype());

@@ -8,13 +8,13 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.rnnport.ModelException;
-import dev.rnnport.backend.Closeness;
 import dev.rnnport.format.onnx.proto.Onnx.AttributeProto;
 import dev.rnnport.format.onnx.proto.Onnx.ModelProto;
 import dev.rnnport.format.onnx.proto.Onnx.NodeProto;
 import dev.rnnport.nn.Precision;
 import dev.rnnport.nn.RunInputs;
 import dev.rnnport.tensor.Tensor;
+import dev.rnnport.testing.Closeness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitOption;
@@ -86,7 +86,7 @@ class OnnxConformanceTest {
         assertEquals(expected.size(), actual.size(), "graph outputs");
         Closeness close = new Closeness(model.getParent().getFileName().toString(), 1e-5);
         for (int i = 0; i < expected.size(); i++) {
-            close.tensor("output_" + i, actual.get(i), expected.get(i));
+            close.tensor("output_" + i, expected.get(i), actual.get(i));
         }
         close.check();
     }

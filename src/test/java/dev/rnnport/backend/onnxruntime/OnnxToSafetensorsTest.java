@@ -3,8 +3,6 @@ package dev.rnnport.backend.onnxruntime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.rnnport.Weights;
-import dev.rnnport.backend.Closeness;
-import dev.rnnport.backend.GridCase;
 import dev.rnnport.format.LoadOptions;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.WriteOptions;
@@ -12,6 +10,8 @@ import dev.rnnport.nn.NativeEngine;
 import dev.rnnport.nn.Precision;
 import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.nn.RunOutputs;
+import dev.rnnport.testing.Closeness;
+import dev.rnnport.testing.GridCase;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -59,6 +59,6 @@ class OnnxToSafetensorsTest {
 
         RunOutputs ort = backend.runFile(onnx, c.inputs(), Precision.FLOAT32);
         RunOutputs nativeRun = new NativeEngine(Precision.FLOAT32).run(back, c.inputs());
-        new Closeness(c.name(), 1e-5).outputs("native on the safetensors vs ONNX Runtime on the .onnx", nativeRun, ort).check();
+        new Closeness(c.name(), 1e-5).outputs("native on the safetensors vs ONNX Runtime on the .onnx", ort, nativeRun).check();
     }
 }

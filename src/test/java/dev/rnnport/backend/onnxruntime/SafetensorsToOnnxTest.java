@@ -1,7 +1,5 @@
 package dev.rnnport.backend.onnxruntime;
 
-import dev.rnnport.backend.Closeness;
-import dev.rnnport.backend.GridCase;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.WriteOptions;
 import dev.rnnport.nn.CellKind;
@@ -10,6 +8,8 @@ import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.nn.RunInputs;
 import dev.rnnport.nn.RunOutputs;
 import dev.rnnport.tensor.Tensor;
+import dev.rnnport.testing.Closeness;
+import dev.rnnport.testing.GridCase;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -46,7 +46,7 @@ class SafetensorsToOnnxTest {
     Stream<DynamicTest> inMemory() {
         return GridCase.all().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
             RunOutputs out = backend.run(c.network(), c.inputs(), Precision.FLOAT32);
-            new Closeness(c.name(), 1e-5).outputs("ONNX Runtime vs PyTorch", out, torch(c)).check();
+            new Closeness(c.name(), 1e-5).outputs("ONNX Runtime vs PyTorch", c.expected(), out).check();
         }));
     }
 
@@ -63,21 +63,13 @@ class SafetensorsToOnnxTest {
             Path onnx = tmp.resolve(c.name() + ".onnx");
             ModelFormat.ONNX.writer().write(net, onnx, WriteOptions.DEFAULTS);
             RunOutputs out = backend.runFile(onnx, batched(c, c.inputs()), Precision.FLOAT32);
-            RunOutputs expected = torch(c);
-            if (unbatched(c)) {
+            RunOutputs expected = c.expected();
+            if (c.unbatched()) {
                 expected = new RunOutputs(addBatchAxis(expected.output(), c.batchFirst() ? 0 : 1),
                         addBatchAxis(expected.hN(), 1), expected.cN() == null ? null : addBatchAxis(expected.cN(), 1));
             }
-            new Closeness(c.name(), 1e-5).outputs("ONNX Runtime on the written file vs PyTorch", out, expected).check();
+            new Closeness(c.name(), 1e-5).outputs("ONNX Runtime on the written file vs PyTorch", expected, out).check();
         }));
-    }
-
-    private static RunOutputs torch(GridCase c) {
-        return new RunOutputs(c.npy("output.npy"), c.npy("h_n.npy"), c.cell() == CellKind.LSTM ? c.npy("c_n.npy") : null);
-    }
-
-    private static boolean unbatched(GridCase c) {
-        return (Boolean) c.config().get("unbatched");
     }
 
     /** The inputs as the written file takes them: a batch axis and both states. */
@@ -85,16 +77,16 @@ class SafetensorsToOnnxTest {
         RecurrentNetwork net = c.network();
         int states = net.config().directions() * net.config().numLayers();
         Tensor x = in.input();
-        if (unbatched(c)) {
+        if (c.unbatched()) {
             x = addBatchAxis(x, c.batchFirst() ? 0 : 1);
         }
         int n = c.batchFirst() ? x.dim(0) : x.dim(1);
         Tensor h0 = in.h0() == null ? Tensor.zeros(x.dtype(), states, n, net.config().outputSize())
-                : unbatched(c) ? addBatchAxis(in.h0(), 1) : in.h0();
+                : c.unbatched() ? addBatchAxis(in.h0(), 1) : in.h0();
         Tensor c0 = null;
         if (c.cell() == CellKind.LSTM) {
             c0 = in.c0() == null ? Tensor.zeros(x.dtype(), states, n, net.config().hiddenSize())
-                    : unbatched(c) ? addBatchAxis(in.c0(), 1) : in.c0();
+                    : c.unbatched() ? addBatchAxis(in.c0(), 1) : in.c0();
         }
         return new RunInputs(x, h0, c0, null);
     }

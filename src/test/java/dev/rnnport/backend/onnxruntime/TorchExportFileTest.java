@@ -1,10 +1,9 @@
 package dev.rnnport.backend.onnxruntime;
 
-import dev.rnnport.backend.Closeness;
-import dev.rnnport.backend.GridCase;
-import dev.rnnport.nn.CellKind;
 import dev.rnnport.nn.Precision;
 import dev.rnnport.nn.RunOutputs;
+import dev.rnnport.testing.Closeness;
+import dev.rnnport.testing.GridCase;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,8 +37,6 @@ class TorchExportFileTest {
 
     private static void check(GridCase c) {
         RunOutputs out = backend.runFile(c.dir().resolve("model.onnx"), c.inputs(), Precision.FLOAT32);
-        RunOutputs torch = new RunOutputs(c.npy("output.npy"), c.npy("h_n.npy"),
-                c.cell() == CellKind.LSTM ? c.npy("c_n.npy") : null);
-        new Closeness(c.name(), 1e-5).outputs("ONNX Runtime vs PyTorch", out, torch).check();
+        new Closeness(c.name(), 1e-5).outputs("ONNX Runtime vs PyTorch", c.expected(), out).check();
     }
 }
