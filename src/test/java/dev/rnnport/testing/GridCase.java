@@ -53,6 +53,11 @@ public record GridCase(Path dir, Map<?, ?> config) {
         return cases;
     }
 
+    /** One dynamic test per case, named after the case. */
+    public static Stream<DynamicTest> tests(ThrowingConsumer<GridCase> check) {
+        return tests(c -> true, check);
+    }
+
     /** One dynamic test per case that {@code which} accepts, named after the case. */
     public static Stream<DynamicTest> tests(Predicate<GridCase> which, ThrowingConsumer<GridCase> check) {
         return all().stream().filter(which).map(c -> DynamicTest.dynamicTest(c.name(), () -> check.accept(c)));

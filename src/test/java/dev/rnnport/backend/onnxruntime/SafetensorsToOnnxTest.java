@@ -13,10 +13,9 @@ import dev.rnnport.testing.GridCase;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,28 +25,19 @@ import org.junit.jupiter.api.io.TempDir;
  * Every case counts: proj_size (a Loop in ONNX), unbatched input, omitted states and lengths.
  */
 class SafetensorsToOnnxTest {
-    private static OnnxRuntimeBackend backend;
+    @RegisterExtension
+    static final OpenBackend ORT = new OpenBackend();
 
     @TempDir
     static Path tmp;
 
-    @BeforeAll
-    static void open() {
-        backend = new OnnxRuntimeBackend(1);
-    }
-
-    @AfterAll
-    static void close() {
-        backend.close();
-    }
-
     /** Through {@link OnnxRuntimeBackend#run}: written in memory, PyTorch's calling convention. */
     @TestFactory
     Stream<DynamicTest> inMemory() {
-        return GridCase.all().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-            RunOutputs out = backend.run(c.network(), c.inputs(), Precision.FLOAT32);
+        return GridCase.tests(c -> {
+            RunOutputs out = ORT.backend().run(c.network(), c.inputs(), Precision.FLOAT32);
             new Closeness(c.name(), 1e-5).outputs("ONNX Runtime vs PyTorch", c.expected(), out).check();
-        }));
+        });
     }
 
     /**
@@ -58,18 +48,18 @@ class SafetensorsToOnnxTest {
      */
     @TestFactory
     Stream<DynamicTest> asWrittenFile() {
-        return GridCase.all().stream().filter(c -> !c.hasLengths()).map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+        return GridCase.tests(c -> !c.hasLengths(), c -> {
             RecurrentNetwork net = c.network();
             Path onnx = tmp.resolve(c.name() + ".onnx");
             ModelFormat.ONNX.writer().write(net, onnx, WriteOptions.DEFAULTS);
-            RunOutputs out = backend.runFile(onnx, batched(c, c.inputs()), Precision.FLOAT32);
+            RunOutputs out = ORT.backend().runFile(onnx, batched(c, c.inputs()), Precision.FLOAT32);
             RunOutputs expected = c.expected();
             if (c.unbatched()) {
                 expected = new RunOutputs(addBatchAxis(expected.output(), c.batchFirst() ? 0 : 1),
                         addBatchAxis(expected.hN(), 1), expected.cN() == null ? null : addBatchAxis(expected.cN(), 1));
             }
             new Closeness(c.name(), 1e-5).outputs("ONNX Runtime on the written file vs PyTorch", expected, out).check();
-        }));
+        });
     }
 
     /** The inputs as the written file takes them: a batch axis and both states. */
