@@ -1,5 +1,6 @@
 package dev.rnnport.cli;
 
+import static dev.rnnport.testing.Closeness.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,20 +35,10 @@ class CliTest {
         return new Result(code, out.toString(), err.toString());
     }
 
-    static double maxAbsDiff(Tensor a, Tensor b) {
-        assertTrue(Arrays.equals(a.shape(), b.shape()), a.shapeString() + " vs " + b.shapeString());
-        double m = 0;
-        for (int i = 0; i < a.size(); i++) {
-            m = Math.max(m, Math.abs(a.data()[i] - b.data()[i]));
-        }
-        return m;
-    }
-
     /** The folder holds PyTorch's outputs for the demo input, within 1e-5. */
     static void assertDemoOutputs(Path dir) throws Exception {
         for (String name : List.of("output", "h_n", "c_n")) {
-            double err = maxAbsDiff(Npy.read(DEMO.resolve("expected_" + name + ".npy")), Npy.read(dir.resolve(name + ".npy")));
-            assertTrue(err <= 1e-5, name + ": max abs error " + err);
+            assertClose(Npy.read(DEMO.resolve("expected_" + name + ".npy")), Npy.read(dir.resolve(name + ".npy")), 1e-5, name);
         }
     }
 

@@ -6,19 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rnnport.ModelException;
 import dev.rnnport.UsageException;
-import dev.rnnport.backend.GridCase;
 import dev.rnnport.format.onnx.proto.Onnx.ModelProto;
 import dev.rnnport.nn.Precision;
 import dev.rnnport.tensor.DType;
+import dev.rnnport.testing.GridCase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,27 +28,18 @@ import org.junit.jupiter.api.io.TempDir;
  * double, the first test fails and says so.
  */
 class Float64Test {
-    private static OnnxRuntimeBackend backend;
+    @RegisterExtension
+    static final OpenBackend ORT = new OpenBackend();
 
     @TempDir
     static Path tmp;
 
-    @BeforeAll
-    static void open() {
-        backend = new OnnxRuntimeBackend(1);
-    }
-
-    @AfterAll
-    static void close() {
-        backend.close();
-    }
-
     @TestFactory
     Stream<DynamicTest> onnxRuntimeHasNoFloat64RecurrentKernels() {
         return Stream.of("lstm_l1", "gru_l1", "rnn_tanh_l1").map(name -> DynamicTest.dynamicTest(name, () -> {
-            GridCase c = GridCase.read(GridCase.GRID.resolve(name));
+            GridCase c = GridCase.named(name);
             Path file = doubleCopy(c);
-            ModelException e = assertThrows(ModelException.class, () -> backend.runFile(file, c.inputs(), Precision.FLOAT64),
+            ModelException e = assertThrows(ModelException.class, () -> ORT.backend().runFile(file, c.inputs(), Precision.FLOAT64),
                     "ONNX Runtime now runs a float64 " + c.cell().moduleName() + "; float64 could be offered");
             assertTrue(e.getMessage().startsWith(file + ": ONNX Runtime: "), e.getMessage());
             assertTrue(e.getMessage().contains(c.cell().moduleName()), e.getMessage());
@@ -59,10 +49,10 @@ class Float64Test {
 
     @Test
     void networksRunInFloat32Only() {
-        GridCase c = GridCase.read(GridCase.GRID.resolve("lstm_l1"));
-        UsageException e = assertThrows(UsageException.class, () -> backend.run(c.network(), c.inputs(), Precision.FLOAT64));
+        GridCase c = GridCase.named("lstm_l1");
+        UsageException e = assertThrows(UsageException.class, () -> ORT.backend().run(c.network(), c.inputs(), Precision.FLOAT64));
         assertTrue(e.getMessage().contains("float32 only"), e.getMessage());
-        assertEquals(DType.F32, backend.run(c.network(), c.inputs(), Precision.FLOAT32).output().dtype());
+        assertEquals(DType.F32, ORT.backend().run(c.network(), c.inputs(), Precision.FLOAT32).output().dtype());
     }
 
     /** A float64 copy of the grid's torch export, as a module exported after .double() would be. */

@@ -8,13 +8,13 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.rnnport.ModelException;
-import dev.rnnport.backend.Closeness;
 import dev.rnnport.format.onnx.proto.Onnx.AttributeProto;
 import dev.rnnport.format.onnx.proto.Onnx.ModelProto;
 import dev.rnnport.format.onnx.proto.Onnx.NodeProto;
 import dev.rnnport.nn.Precision;
 import dev.rnnport.nn.RunInputs;
 import dev.rnnport.tensor.Tensor;
+import dev.rnnport.testing.Closeness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitOption;
@@ -26,11 +26,10 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * ONNX's own LSTM/GRU/RNN cases (testmodels/onnx: ONNX's backend node tests and onnx2c's LSTM
@@ -46,17 +45,8 @@ import org.junit.jupiter.api.TestFactory;
 class OnnxConformanceTest {
     private static final Path ROOT = Path.of("testmodels", "onnx");
     private static final Pattern NUMBERED = Pattern.compile("(input|output)_(\\d+)\\.pb");
-    private static OnnxRuntimeBackend backend;
-
-    @BeforeAll
-    static void open() {
-        backend = new OnnxRuntimeBackend(1);
-    }
-
-    @AfterAll
-    static void close() {
-        backend.close();
-    }
+    @RegisterExtension
+    static final OpenBackend ORT = new OpenBackend();
 
     @TestFactory
     Stream<DynamicTest> everyConformanceModel() throws IOException {
@@ -77,16 +67,16 @@ class OnnxConformanceTest {
         List<Tensor> expected = numbered(data, "output");
         if (batchwise(model)) {
             assertOnnxRuntimeRefuses(model);
-            ModelException e = assertThrows(ModelException.class, () -> backend.runGraph(model, inputs));
+            ModelException e = assertThrows(ModelException.class, () -> ORT.backend().runGraph(model, inputs));
             assertTrue(e.getMessage().contains("layout=1") && e.getMessage().contains("ONNX Runtime"), e.getMessage());
             assertTrue(e.getMessage().startsWith(model.toString()) && !e.getMessage().contains("\n"), e.getMessage());
             return;
         }
-        List<Tensor> actual = new ArrayList<>(backend.runGraph(model, inputs).values());
+        List<Tensor> actual = new ArrayList<>(ORT.backend().runGraph(model, inputs).values());
         assertEquals(expected.size(), actual.size(), "graph outputs");
         Closeness close = new Closeness(model.getParent().getFileName().toString(), 1e-5);
         for (int i = 0; i < expected.size(); i++) {
-            close.tensor("output_" + i, actual.get(i), expected.get(i));
+            close.tensor("output_" + i, expected.get(i), actual.get(i));
         }
         close.check();
     }
@@ -100,7 +90,7 @@ class OnnxConformanceTest {
         Path model = ROOT.resolve("onnx-node/test_lstm_defaults/model.onnx");
         Tensor x = TensorProtos.read(model.resolveSibling("test_data_set_0/input_0.pb"));
         ModelException e = assertThrows(ModelException.class,
-                () -> backend.runFile(model, RunInputs.of(x), Precision.FLOAT32));
+                () -> ORT.backend().runFile(model, RunInputs.of(x), Precision.FLOAT32));
         assertEquals(model + ": graph inputs W, R are weights of a recurrent node, which"
                 + " --input/--h0/--c0/--lengths cannot feed (graph inputs: X float[1, 3, 2], W float[1, 12, 2],"
                 + " R float[1, 12, 3])", e.getMessage());

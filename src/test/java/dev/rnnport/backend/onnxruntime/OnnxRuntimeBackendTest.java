@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.rnnport.ModelException;
 import dev.rnnport.UsageException;
-import dev.rnnport.backend.Closeness;
-import dev.rnnport.backend.GridCase;
 import dev.rnnport.nn.NativeEngine;
 import dev.rnnport.nn.Precision;
 import dev.rnnport.nn.RunInputs;
 import dev.rnnport.nn.RunOutputs;
 import dev.rnnport.tensor.DType;
 import dev.rnnport.tensor.Tensor;
+import dev.rnnport.testing.Closeness;
+import dev.rnnport.testing.GridCase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The backend's life cycle and settings, observed on ONNX Runtime itself. */
 class OnnxRuntimeBackendTest {
-    private static final GridCase LSTM = GridCase.read(GridCase.GRID.resolve("lstm_l1"));
+    private static final GridCase LSTM = GridCase.named("lstm_l1");
     private static final Path LSTM_ONNX = LSTM.dir().resolve("model.onnx");
 
     /**
@@ -110,14 +110,14 @@ class OnnxRuntimeBackendTest {
         try (OnnxRuntimeBackend ort = new OnnxRuntimeBackend(1)) {
             RunOutputs out = ort.runFile(LSTM_ONNX, RunInputs.of(LSTM.npy("input.npy").as(DType.F64)), Precision.FLOAT32);
             assertEquals(DType.F32, out.output().dtype());
-            new Closeness("lstm_l1", 1e-5).tensor("output", out.output(), LSTM.npy("output.npy")).check();
+            new Closeness("lstm_l1", 1e-5).tensor("output", LSTM.npy("output.npy"), out.output()).check();
         }
     }
 
     /** An initial state the graph takes but the caller leaves out is zeros, as in PyTorch. */
     @Test
     void omittedInitialStatesAreZeros() {
-        GridCase c = GridCase.read(GridCase.GRID.resolve("lstm_l1_h0"));
+        GridCase c = GridCase.named("lstm_l1_h0");
         Path onnx = c.dir().resolve("model.onnx");
         RunInputs in = c.inputs();
         try (OnnxRuntimeBackend ort = new OnnxRuntimeBackend(1)) {
@@ -125,7 +125,7 @@ class OnnxRuntimeBackendTest {
             RunOutputs zeros = ort.runFile(onnx, RunInputs.of(in.input())
                     .withH0(Tensor.zeros(DType.F32, in.h0().shape())).withC0(Tensor.zeros(DType.F32, in.c0().shape())),
                     Precision.FLOAT32);
-            new Closeness(c.name(), 0).outputs("omitted vs zero states", omitted, zeros).check();
+            new Closeness(c.name(), 0).outputs("omitted vs zero states", zeros, omitted).check();
         }
     }
 
@@ -168,7 +168,7 @@ class OnnxRuntimeBackendTest {
      */
     @Test
     void aSequenceOfLengthZeroGivesZeroOutputsAndItsInitialState() {
-        GridCase c = GridCase.read(GridCase.GRID.resolve("lstm_l2_bi_bf_h0_len"));
+        GridCase c = GridCase.named("lstm_l2_bi_bf_h0_len");
         RunInputs given = c.inputs();
         double[] lengths = given.lengths().data().clone();
         lengths[1] = 0;
@@ -189,7 +189,7 @@ class OnnxRuntimeBackendTest {
                 }
             }
             RunOutputs oracle = new NativeEngine(Precision.FLOAT64).run(c.network(), in);
-            new Closeness(c.name(), 1e-5).outputs("ONNX Runtime vs native float64", out, oracle).check();
+            new Closeness(c.name(), 1e-5).outputs("ONNX Runtime vs native float64", oracle, out).check();
         }
     }
 

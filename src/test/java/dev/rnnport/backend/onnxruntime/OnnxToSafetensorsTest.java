@@ -3,8 +3,6 @@ package dev.rnnport.backend.onnxruntime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.rnnport.Weights;
-import dev.rnnport.backend.Closeness;
-import dev.rnnport.backend.GridCase;
 import dev.rnnport.format.LoadOptions;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.WriteOptions;
@@ -12,13 +10,14 @@ import dev.rnnport.nn.NativeEngine;
 import dev.rnnport.nn.Precision;
 import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.nn.RunOutputs;
+import dev.rnnport.testing.Closeness;
+import dev.rnnport.testing.GridCase;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,25 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
  * the original file as is, within 1e-5. The two computations share nothing but the input.
  */
 class OnnxToSafetensorsTest {
-    private static OnnxRuntimeBackend backend;
+    @RegisterExtension
+    static final OpenBackend ORT = new OpenBackend();
 
     @TempDir
     static Path tmp;
 
-    @BeforeAll
-    static void open() {
-        backend = new OnnxRuntimeBackend(1);
-    }
-
-    @AfterAll
-    static void close() {
-        backend.close();
-    }
-
     @TestFactory
     Stream<DynamicTest> everyExportedGridCase() {
-        return GridCase.all().stream().filter(GridCase::hasOnnxExport)
-                .map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c)));
+        return GridCase.tests(GridCase::hasOnnxExport, OnnxToSafetensorsTest::check);
     }
 
     private static void check(GridCase c) throws IOException {
@@ -57,8 +46,8 @@ class OnnxToSafetensorsTest {
         assertEquals(read.config(), back.config(), "settings after the safetensors round trip (from its __metadata__)");
         assertEquals(c.batchFirst(), back.config().batchFirst(), "batch_first of the exported module");
 
-        RunOutputs ort = backend.runFile(onnx, c.inputs(), Precision.FLOAT32);
+        RunOutputs ort = ORT.backend().runFile(onnx, c.inputs(), Precision.FLOAT32);
         RunOutputs nativeRun = new NativeEngine(Precision.FLOAT32).run(back, c.inputs());
-        new Closeness(c.name(), 1e-5).outputs("native on the safetensors vs ONNX Runtime on the .onnx", nativeRun, ort).check();
+        new Closeness(c.name(), 1e-5).outputs("native on the safetensors vs ONNX Runtime on the .onnx", ort, nativeRun).check();
     }
 }

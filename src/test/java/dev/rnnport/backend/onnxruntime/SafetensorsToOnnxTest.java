@@ -1,7 +1,5 @@
 package dev.rnnport.backend.onnxruntime;
 
-import dev.rnnport.backend.Closeness;
-import dev.rnnport.backend.GridCase;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.WriteOptions;
 import dev.rnnport.nn.CellKind;
@@ -10,13 +8,14 @@ import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.nn.RunInputs;
 import dev.rnnport.nn.RunOutputs;
 import dev.rnnport.tensor.Tensor;
+import dev.rnnport.testing.Closeness;
+import dev.rnnport.testing.GridCase;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,28 +25,19 @@ import org.junit.jupiter.api.io.TempDir;
  * Every case counts: proj_size (a Loop in ONNX), unbatched input, omitted states and lengths.
  */
 class SafetensorsToOnnxTest {
-    private static OnnxRuntimeBackend backend;
+    @RegisterExtension
+    static final OpenBackend ORT = new OpenBackend();
 
     @TempDir
     static Path tmp;
 
-    @BeforeAll
-    static void open() {
-        backend = new OnnxRuntimeBackend(1);
-    }
-
-    @AfterAll
-    static void close() {
-        backend.close();
-    }
-
     /** Through {@link OnnxRuntimeBackend#run}: written in memory, PyTorch's calling convention. */
     @TestFactory
     Stream<DynamicTest> inMemory() {
-        return GridCase.all().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-            RunOutputs out = backend.run(c.network(), c.inputs(), Precision.FLOAT32);
-            new Closeness(c.name(), 1e-5).outputs("ONNX Runtime vs PyTorch", out, torch(c)).check();
-        }));
+        return GridCase.tests(c -> {
+            RunOutputs out = ORT.backend().run(c.network(), c.inputs(), Precision.FLOAT32);
+            new Closeness(c.name(), 1e-5).outputs("ONNX Runtime vs PyTorch", c.expected(), out).check();
+        });
     }
 
     /**
@@ -58,26 +48,18 @@ class SafetensorsToOnnxTest {
      */
     @TestFactory
     Stream<DynamicTest> asWrittenFile() {
-        return GridCase.all().stream().filter(c -> !c.hasLengths()).map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+        return GridCase.tests(c -> !c.hasLengths(), c -> {
             RecurrentNetwork net = c.network();
             Path onnx = tmp.resolve(c.name() + ".onnx");
             ModelFormat.ONNX.writer().write(net, onnx, WriteOptions.DEFAULTS);
-            RunOutputs out = backend.runFile(onnx, batched(c, c.inputs()), Precision.FLOAT32);
-            RunOutputs expected = torch(c);
-            if (unbatched(c)) {
+            RunOutputs out = ORT.backend().runFile(onnx, batched(c, c.inputs()), Precision.FLOAT32);
+            RunOutputs expected = c.expected();
+            if (c.unbatched()) {
                 expected = new RunOutputs(addBatchAxis(expected.output(), c.batchFirst() ? 0 : 1),
                         addBatchAxis(expected.hN(), 1), expected.cN() == null ? null : addBatchAxis(expected.cN(), 1));
             }
-            new Closeness(c.name(), 1e-5).outputs("ONNX Runtime on the written file vs PyTorch", out, expected).check();
-        }));
-    }
-
-    private static RunOutputs torch(GridCase c) {
-        return new RunOutputs(c.npy("output.npy"), c.npy("h_n.npy"), c.cell() == CellKind.LSTM ? c.npy("c_n.npy") : null);
-    }
-
-    private static boolean unbatched(GridCase c) {
-        return (Boolean) c.config().get("unbatched");
+            new Closeness(c.name(), 1e-5).outputs("ONNX Runtime on the written file vs PyTorch", expected, out).check();
+        });
     }
 
     /** The inputs as the written file takes them: a batch axis and both states. */
@@ -85,16 +67,16 @@ class SafetensorsToOnnxTest {
         RecurrentNetwork net = c.network();
         int states = net.config().directions() * net.config().numLayers();
         Tensor x = in.input();
-        if (unbatched(c)) {
+        if (c.unbatched()) {
             x = addBatchAxis(x, c.batchFirst() ? 0 : 1);
         }
         int n = c.batchFirst() ? x.dim(0) : x.dim(1);
         Tensor h0 = in.h0() == null ? Tensor.zeros(x.dtype(), states, n, net.config().outputSize())
-                : unbatched(c) ? addBatchAxis(in.h0(), 1) : in.h0();
+                : c.unbatched() ? addBatchAxis(in.h0(), 1) : in.h0();
         Tensor c0 = null;
         if (c.cell() == CellKind.LSTM) {
             c0 = in.c0() == null ? Tensor.zeros(x.dtype(), states, n, net.config().hiddenSize())
-                    : unbatched(c) ? addBatchAxis(in.c0(), 1) : in.c0();
+                    : c.unbatched() ? addBatchAxis(in.c0(), 1) : in.c0();
         }
         return new RunInputs(x, h0, c0, null);
     }

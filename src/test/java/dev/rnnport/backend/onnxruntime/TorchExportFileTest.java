@@ -1,15 +1,13 @@
 package dev.rnnport.backend.onnxruntime;
 
-import dev.rnnport.backend.Closeness;
-import dev.rnnport.backend.GridCase;
-import dev.rnnport.nn.CellKind;
 import dev.rnnport.nn.Precision;
 import dev.rnnport.nn.RunOutputs;
+import dev.rnnport.testing.Closeness;
+import dev.rnnport.testing.GridCase;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Files that users really have: every grid case's model.onnx (written by torch.onnx.export) run as
@@ -18,28 +16,16 @@ import org.junit.jupiter.api.TestFactory;
  * through in the module's own layout.
  */
 class TorchExportFileTest {
-    private static OnnxRuntimeBackend backend;
-
-    @BeforeAll
-    static void open() {
-        backend = new OnnxRuntimeBackend(1);
-    }
-
-    @AfterAll
-    static void close() {
-        backend.close();
-    }
+    @RegisterExtension
+    static final OpenBackend ORT = new OpenBackend();
 
     @TestFactory
     Stream<DynamicTest> everyExportedGridCase() {
-        return GridCase.all().stream().filter(GridCase::hasOnnxExport)
-                .map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c)));
+        return GridCase.tests(GridCase::hasOnnxExport, TorchExportFileTest::check);
     }
 
     private static void check(GridCase c) {
-        RunOutputs out = backend.runFile(c.dir().resolve("model.onnx"), c.inputs(), Precision.FLOAT32);
-        RunOutputs torch = new RunOutputs(c.npy("output.npy"), c.npy("h_n.npy"),
-                c.cell() == CellKind.LSTM ? c.npy("c_n.npy") : null);
-        new Closeness(c.name(), 1e-5).outputs("ONNX Runtime vs PyTorch", out, torch).check();
+        RunOutputs out = ORT.backend().runFile(c.dir().resolve("model.onnx"), c.inputs(), Precision.FLOAT32);
+        new Closeness(c.name(), 1e-5).outputs("ONNX Runtime vs PyTorch", c.expected(), out).check();
     }
 }

@@ -1,7 +1,6 @@
 package dev.rnnport.format.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rnnport.format.NamedNetwork;
 import dev.rnnport.nn.NativeEngine;
@@ -9,6 +8,7 @@ import dev.rnnport.nn.Precision;
 import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.nn.RunOutputs;
 import dev.rnnport.tensor.Tensor;
+import dev.rnnport.testing.Closeness;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,9 +43,8 @@ class ConformanceTest {
                 // Outputs are matched by the node's slot, not by name: onnx2c's test_lstm_y_c names its Y "Y_h".
                 int slot = c.node.getOutputList().indexOf(e.getKey());
                 Tensor got = c.onnxOutput(out, slot, net.config().directions());
-                double err = OnnxCase.maxAbs(got, e.getValue());
-                assertTrue(err <= 1e-5, dir.getFileName() + " " + p + " output " + e.getKey() + " (slot " + slot
-                        + "): max abs error " + err);
+                Closeness.assertClose(e.getValue(), got, 1e-5,
+                        dir.getFileName() + " " + p + " output " + e.getKey() + " (slot " + slot + ")");
             }
         }
     }

@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rnnport.format.NamedNetwork;
-import dev.rnnport.nn.CellKind;
+import dev.rnnport.nn.CellOptions;
 import dev.rnnport.nn.NativeEngine;
-import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.Precision;
 import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.nn.RunOutputs;
+import dev.rnnport.testing.Closeness;
+import dev.rnnport.testing.GridCase;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,47 +25,29 @@ import org.junit.jupiter.params.provider.MethodSource;
  * module's (config.json) and whose native run reproduces PyTorch's recorded outputs.
  */
 class GridOnnxTest {
-    static Stream<Path> exported() throws IOException {
-        return GridCase.all().stream().filter(p -> p.resolve("model.onnx").toFile().exists());
+    static Stream<Path> exported() {
+        return GridCase.all().stream().filter(GridCase::hasOnnxExport).map(GridCase::dir);
     }
 
     @Test
-    void gridIsPresent() throws IOException {
-        Assumptions.assumeTrue(!GridCase.all().isEmpty(), "testmodels/grid is not in this checkout yet");
+    void gridIsPresent() {
+        Assumptions.assumeTrue(GridCase.present(), "testmodels/grid is not in this checkout yet");
         assertTrue(exported().count() >= 20, "most grid cases have a model.onnx");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("exported")
     void readsOneNetworkThatRunsLikePyTorch(Path dir) throws IOException {
-        GridCase c = new GridCase(dir);
+        GridCase c = GridCase.read(dir);
         List<NamedNetwork> nets = new OnnxReader().read(dir.resolve("model.onnx"));
         assertEquals(1, nets.size(), "networks in " + dir);
         RecurrentNetwork net = nets.get(0).network();
-        NetworkConfig cfg = net.config();
-        assertEquals(c.cell(), cfg.cell());
-        assertEquals(c.integer("input_size"), cfg.inputSize());
-        assertEquals(c.integer("hidden_size"), cfg.hiddenSize());
-        assertEquals(c.integer("num_layers"), cfg.numLayers());
-        assertEquals(c.flag("bias"), cfg.bias());
-        assertEquals(c.flag("batch_first"), cfg.batchFirst(), "batch_first");
-        assertEquals(c.flag("bidirectional"), cfg.bidirectional());
-        assertEquals(c.integer("proj_size"), cfg.projSize());
+        c.assertSettings(net.config());
         // Dropout is a training setting that torch.onnx.export (eval mode) does not write: not compared.
-        assertEquals(net.config().options(), dev.rnnport.nn.CellOptions.defaults(c.cell()));
+        assertEquals(net.config().options(), CellOptions.defaults(c.cell()));
         for (Precision p : Precision.values()) {
-            RunOutputs out = new NativeEngine(p).run(net, c.runInputs());
-            check(dir, p, "output", out.output(), c.npy("output"));
-            check(dir, p, "h_n", out.hN(), c.npy("h_n"));
-            if (c.cell() == CellKind.LSTM) {
-                check(dir, p, "c_n", out.cN(), c.npy("c_n"));
-            }
+            RunOutputs out = new NativeEngine(p).run(net, c.inputs());
+            new Closeness(c.name(), 1e-5).outputs(p.toString(), c.expected(), out).check();
         }
-    }
-
-    private static void check(Path dir, Precision p, String name, dev.rnnport.tensor.Tensor got,
-                              dev.rnnport.tensor.Tensor want) {
-        double err = OnnxCase.maxAbs(got, want);
-        assertTrue(err <= 1e-5, dir.getFileName() + " " + p + " " + name + ": max abs error " + err);
     }
 }

@@ -1,7 +1,5 @@
 package dev.rnnport.format.onnx;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.rnnport.format.onnx.proto.Onnx.GraphProto;
 import dev.rnnport.format.onnx.proto.Onnx.ModelProto;
 import dev.rnnport.format.onnx.proto.Onnx.TensorProto;
@@ -10,6 +8,7 @@ import dev.rnnport.nn.Precision;
 import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.nn.RunOutputs;
 import dev.rnnport.tensor.Tensor;
+import dev.rnnport.testing.Closeness;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,8 +41,7 @@ class InitializerEncodingTest {
         RecurrentNetwork net = OnnxReader.read(m, Map.of(), enc.name()).get(0).network();
         for (Precision p : Precision.values()) {
             RunOutputs out = new NativeEngine(p).run(net, c.runInputs());
-            double err = OnnxCase.maxAbs(c.onnxOutput(out, 1, 1), c.outputs.get("Y_h"));
-            assertTrue(err <= 1e-5, enc + " " + p + ": max abs error " + err);
+            Closeness.assertClose(c.outputs.get("Y_h"), c.onnxOutput(out, 1, 1), 1e-5, enc + " " + p);
         }
     }
 

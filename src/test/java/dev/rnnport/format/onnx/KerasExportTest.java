@@ -11,6 +11,7 @@ import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.nn.RunInputs;
 import dev.rnnport.nn.RunOutputs;
 import dev.rnnport.tensor.Tensor;
+import dev.rnnport.testing.Closeness;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,8 +43,7 @@ class KerasExportTest {
         for (Precision p : Precision.values()) {
             RunOutputs out = new NativeEngine(p).run(net, RunInputs.of(x));
             Tensor last = out.hN().reshape(2, 3);
-            double err = OnnxCase.maxAbs(last, expected);
-            assertTrue(err <= 1e-5, file + " " + p + ": max abs error " + err);
+            Closeness.assertClose(expected, last, 1e-5, file + " " + p);
         }
     }
 }

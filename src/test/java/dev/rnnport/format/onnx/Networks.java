@@ -66,22 +66,18 @@ final class Networks {
         return given == null ? Tensor.zeros(DType.F32, states, batch, size) : given.reshape(states, batch, size);
     }
 
-    /** Largest difference between ONNX Runtime's outputs and the native engine's (reshaped alike). */
-    static double maxError(Map<String, Tensor> ort, RunOutputs nat) {
-        double err = diff(ort.get("output"), nat.output());
-        err = Math.max(err, diff(ort.get("h_n"), nat.hN()));
-        if (nat.cN() != null) {
-            err = Math.max(err, diff(ort.get("c_n"), nat.cN()));
-        }
-        return err;
+    /**
+     * ONNX Runtime's outputs of our written model in the shapes of {@code like}'s: the written
+     * model always has a batch axis, so for unbatched input they differ from the native engine's
+     * by that axis of one. c_n is taken when {@code like} has one.
+     */
+    static RunOutputs ortOutputs(Map<String, Tensor> ort, RunOutputs like) {
+        return new RunOutputs(shapedLike(ort.get("output"), like.output()), shapedLike(ort.get("h_n"), like.hN()),
+                like.cN() == null ? null : shapedLike(ort.get("c_n"), like.cN()));
     }
 
-    private static double diff(Tensor a, Tensor b) {
-        assertEquals(a.size(), b.size(), "sizes " + a.shapeString() + " vs " + b.shapeString());
-        double m = 0;
-        for (int i = 0; i < a.size(); i++) {
-            m = Math.max(m, Math.abs(a.data()[i] - b.data()[i]));
-        }
-        return m;
+    private static Tensor shapedLike(Tensor t, Tensor like) {
+        assertEquals(t.size(), like.size(), "sizes " + t.shapeString() + " vs " + like.shapeString());
+        return t.reshape(like.shape());
     }
 }

@@ -106,15 +106,4 @@ final class OnnxCase {
         }
         return Tensor.of(t.dtype() == DType.F64 ? DType.F64 : DType.F32, new int[] {s[1], s[0], s[2]}, v);
     }
-
-    static double maxAbs(Tensor a, Tensor b) {
-        if (!java.util.Arrays.equals(a.shape(), b.shape())) {
-            throw new AssertionError("shape " + a.shapeString() + " vs expected " + b.shapeString());
-        }
-        double m = 0;
-        for (int i = 0; i < a.size(); i++) {
-            m = Math.max(m, Math.abs(a.data()[i] - b.data()[i]));
-        }
-        return m;
-    }
 }

@@ -1,19 +1,17 @@
 package dev.rnnport.format.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rnnport.Weights;
-import dev.rnnport.format.LoadOptions;
 import dev.rnnport.format.NamedNetwork;
 import dev.rnnport.format.onnx.proto.Onnx.ModelProto;
-import dev.rnnport.nn.CellKind;
 import dev.rnnport.nn.NativeEngine;
 import dev.rnnport.nn.Precision;
 import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.nn.RunInputs;
 import dev.rnnport.nn.RunOutputs;
 import dev.rnnport.tensor.Tensor;
+import dev.rnnport.testing.Closeness;
+import dev.rnnport.testing.GridCase;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +30,7 @@ class RoundTripTest {
     }
 
     static Stream<Path> grid() throws Exception {
-        return GridCase.all().stream();
+        return GridCase.all().stream().map(GridCase::dir);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -47,46 +45,39 @@ class RoundTripTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("grid")
     void gridCase(Path dir) throws Exception {
-        GridCase c = new GridCase(dir);
+        GridCase c = GridCase.read(dir);
         RecurrentNetwork net;
-        if (c.hasOnnx()) {
+        if (c.hasOnnxExport()) {
             net = new OnnxReader().read(dir.resolve("model.onnx")).get(0).network();
         } else {
             // torch.onnx.export refuses proj_size: the state dict is the source.
-            CellKind rnn = c.cell().isRnn() ? c.cell() : null;
-            net = Weights.load(dir.resolve("model.safetensors"), new LoadOptions(null, c.flag("batch_first"), rnn));
+            net = c.network();
         }
-        roundTrip(net, c.runInputs().withLengths(null), dir.toString());
+        roundTrip(net, c.inputs().withLengths(null), dir.toString());
     }
 
     static Stream<Path> gridWithLengths() throws Exception {
-        return GridCase.all().stream().filter(p -> {
-            try {
-                return new GridCase(p).flag("has_lengths");
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        return GridCase.all().stream().filter(GridCase::hasLengths).map(GridCase::dir);
     }
 
     /** With the optional lengths input, ONNX Runtime reproduces PyTorch's packed-sequence results. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("gridWithLengths")
     void gridCaseWithLengths(Path dir) throws Exception {
-        GridCase c = new GridCase(dir);
-        CellKind rnn = c.cell().isRnn() ? c.cell() : null;
-        RecurrentNetwork net = Weights.load(dir.resolve("model.safetensors"), new LoadOptions(null, c.flag("batch_first"), rnn));
-        RunInputs in = c.runInputs();
+        GridCase c = GridCase.read(dir);
+        RecurrentNetwork net = c.network();
+        RunInputs in = c.inputs();
         Map<String, Tensor> feeds = new java.util.LinkedHashMap<>(Networks.feeds(net, in));
         feeds.put("lengths", in.lengths().as(dev.rnnport.tensor.DType.I64));
         ModelProto written = OnnxWriter.toModel(net, 0, true);
         Networks.assertSame(net, OnnxReader.read(written, Map.of(), dir + " (written)").get(0).network(), dir.toString());
         Map<String, Tensor> ort = OrtRun.run(written.toByteArray(), feeds);
-        RunOutputs torch = new RunOutputs(c.npy("output"), c.npy("h_n"), c.cell() == CellKind.LSTM ? c.npy("c_n") : null);
-        double err = Networks.maxError(ort, torch);
-        assertTrue(err <= 1e-5, dir + ": ONNX Runtime with lengths vs PyTorch max abs error " + err);
-        err = Networks.maxError(ort, new NativeEngine(Precision.FLOAT32).run(net, in));
-        assertTrue(err <= 1e-5, dir + ": ONNX Runtime with lengths vs native max abs error " + err);
+        RunOutputs torch = c.expected();
+        new Closeness(dir.toString(), 1e-5).outputs("ONNX Runtime with lengths vs PyTorch", torch, Networks.ortOutputs(ort, torch))
+                .check();
+        RunOutputs nat = new NativeEngine(Precision.FLOAT32).run(net, in);
+        new Closeness(dir.toString(), 1e-5).outputs("ONNX Runtime with lengths vs native", nat, Networks.ortOutputs(ort, nat))
+                .check();
     }
 
     static void roundTrip(RecurrentNetwork net, RunInputs in, String what) throws Exception {
@@ -97,7 +88,6 @@ class RoundTripTest {
         assertEquals(written, OnnxWriter.toModel(back.get(0).network(), 0), what + ": written twice alike");
         Map<String, Tensor> ort = OrtRun.run(written.toByteArray(), Networks.feeds(net, in));
         RunOutputs nat = new NativeEngine(Precision.FLOAT32).run(net, in);
-        double err = Networks.maxError(ort, nat);
-        assertTrue(err <= 1e-5, what + ": ONNX Runtime vs native max abs error " + err);
+        new Closeness(what, 1e-5).outputs("ONNX Runtime vs native", nat, Networks.ortOutputs(ort, nat)).check();
     }
 }

@@ -1,7 +1,7 @@
 package dev.rnnport.format.torch;
 
 import static dev.rnnport.format.torch.Fixtures.TORCH;
-import static dev.rnnport.format.torch.Fixtures.assertClose;
+import static dev.rnnport.testing.Closeness.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.rnnport.Weights;

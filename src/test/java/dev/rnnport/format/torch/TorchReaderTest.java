@@ -1,9 +1,7 @@
 package dev.rnnport.format.torch;
 
 import static dev.rnnport.format.torch.Fixtures.TORCH;
-import static dev.rnnport.format.torch.Fixtures.assertClose;
-import static dev.rnnport.format.torch.Fixtures.npy;
-import static dev.rnnport.format.torch.Fixtures.npyIfExists;
+import static dev.rnnport.testing.Closeness.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,8 +17,10 @@ import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.nn.RunInputs;
 import dev.rnnport.nn.RunOutputs;
 import dev.rnnport.tensor.DType;
+import dev.rnnport.tensor.Npy;
 import dev.rnnport.tensor.Tensor;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -46,12 +46,12 @@ class TorchReaderTest {
 
     /** Runs {@code net} on {@code folder}/input.npy and compares with PyTorch's outputs beside it. */
     static void runsLikePyTorch(RecurrentNetwork net, Path folder) throws IOException {
-        RunOutputs out = new NativeEngine(Precision.FLOAT32).run(net, RunInputs.of(npy(folder.resolve("input.npy"))));
-        assertClose(npy(folder.resolve("output.npy")), out.output(), TOL, folder + " output");
-        assertClose(npy(folder.resolve("h_n.npy")), out.hN(), TOL, folder + " h_n");
-        Tensor cN = npyIfExists(folder.resolve("c_n.npy"));
-        if (cN != null) {
-            assertClose(cN, out.cN(), TOL, folder + " c_n");
+        RunOutputs out = new NativeEngine(Precision.FLOAT32).run(net, RunInputs.of(Npy.read(folder.resolve("input.npy"))));
+        assertClose(Npy.read(folder.resolve("output.npy")), out.output(), TOL, folder + " output");
+        assertClose(Npy.read(folder.resolve("h_n.npy")), out.hN(), TOL, folder + " h_n");
+        Path cN = folder.resolve("c_n.npy");
+        if (Files.exists(cN)) {
+            assertClose(Npy.read(cN), out.cN(), TOL, folder + " c_n");
         } else {
             assertNull(out.cN());
         }

@@ -1,9 +1,7 @@
 package dev.rnnport.format.torch;
 
-import static dev.rnnport.format.torch.Fixtures.GRID;
 import static dev.rnnport.format.torch.Fixtures.TORCH;
-import static dev.rnnport.format.torch.Fixtures.assertClose;
-import static dev.rnnport.format.torch.Fixtures.npy;
+import static dev.rnnport.testing.Closeness.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +12,6 @@ import dev.rnnport.Weights;
 import dev.rnnport.format.LoadOptions;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.WriteOptions;
-import dev.rnnport.nn.CellKind;
 import dev.rnnport.nn.DirectionWeights;
 import dev.rnnport.nn.NativeEngine;
 import dev.rnnport.nn.NetworkConfig;
@@ -25,6 +22,7 @@ import dev.rnnport.nn.RunOutputs;
 import dev.rnnport.tensor.DType;
 import dev.rnnport.tensor.Npy;
 import dev.rnnport.tensor.Tensor;
+import dev.rnnport.testing.GridCase;
 import dev.rnnport.util.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -62,15 +60,8 @@ class TorchWriterTest {
 
         /** A grid case, with the batch_first and nonlinearity its config.json records. */
         static Case grid(String name) {
-            Path dir = GRID.resolve(name);
-            try {
-                String cfg = Files.readString(dir.resolve("config.json"));
-                boolean bf = cfg.contains("\"batch_first\": true");
-                CellKind relu = cfg.contains("\"nonlinearity\": \"relu\"") ? CellKind.RNN_RELU : null;
-                return new Case(dir.resolve("model.pt"), new LoadOptions(null, bf, relu), dir.resolve("input.npy"));
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            GridCase c = GridCase.named(name);
+            return new Case(c.dir().resolve("model.pt"), c.loadOptions(), c.dir().resolve("input.npy"));
         }
 
         RecurrentNetwork load() {
@@ -95,7 +86,7 @@ class TorchWriterTest {
                 Case.torch("gru_fp16/model.pt", "", "gru_fp16"),
                 Case.torch("two_rnns/model.pt", "decoder.", "two_rnns/decoder"),
                 Case.torch("torchscript_lstm/model.pt", "lstm.", "torchscript_lstm"));
-        Stream<Case> grid = GRID_CASES.stream().filter(c -> Files.exists(GRID.resolve(c).resolve("model.pt"))).map(Case::grid);
+        Stream<Case> grid = GRID_CASES.stream().filter(c -> Files.exists(GridCase.ROOT.resolve(c).resolve("model.pt"))).map(Case::grid);
         return Stream.concat(fixtures, grid);
     }
 
@@ -299,10 +290,10 @@ class TorchWriterTest {
         Tensor x = Npy.read(input);
         RunOutputs ours = new NativeEngine(precision).run(net, RunInputs.of(f64 ? x.as(DType.F64) : x));
         double tol = f64 ? 1e-12 : 1e-5;
-        assertClose(npy(out.resolve("output.npy")), ours.output(), tol, "output");
-        assertClose(npy(out.resolve("h_n.npy")), ours.hN(), tol, "h_n");
+        assertClose(Npy.read(out.resolve("output.npy")), ours.output(), tol, "output");
+        assertClose(Npy.read(out.resolve("h_n.npy")), ours.hN(), tol, "h_n");
         if (ours.cN() != null) {
-            assertClose(npy(out.resolve("c_n.npy")), ours.cN(), tol, "c_n");
+            assertClose(Npy.read(out.resolve("c_n.npy")), ours.cN(), tol, "c_n");
         } else {
             assertFalse(Files.exists(out.resolve("c_n.npy")));
         }
