@@ -1,0 +1,2 @@
+/** Small general pieces with no better home. */
+package dev.rnnport.util;
