@@ -45,11 +45,8 @@ final class Py {
         if (v instanceof PyObject o) {
             return o.typeName() + " object";
         }
-        if (v instanceof TorchTensor) {
-            return "tensor";
-        }
-        if (v instanceof StorageRef) {
-            return "storage";
+        if (v instanceof FormatValue f) {
+            return f.pythonType();
         }
         return v.getClass().getSimpleName();
     }

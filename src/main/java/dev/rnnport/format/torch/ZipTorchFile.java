@@ -112,7 +112,8 @@ final class ZipTorchFile extends TorchFile {
         ZipEntry pkl = zip.getEntry(folder + "/data.pkl");
         byte[] data = readEntry(file, zip, pkl, budget.limit());
         budget.charge(data.length);
-        root = new Unpickler(PickleInput.of(data), file.toString(), pkl.getName(), limits, budget, this::storage).load();
+        root = new Unpickler(PickleInput.of(data), file.toString(), pkl.getName(), limits, budget, this::storage,
+                new TorchCallables(budget)).load();
     }
 
     /** Resolves {@code ('storage', storage_type, key, location, numel)} and checks it against its record. */
