@@ -1,6 +1,14 @@
 package dev.rnnport.format.torch;
 
 import dev.rnnport.ModelException;
+import dev.rnnport.format.torch.pickle.PickleBudget;
+import dev.rnnport.format.torch.pickle.PickleError;
+import dev.rnnport.format.torch.pickle.PickleInput;
+import dev.rnnport.format.torch.pickle.PickleLimits;
+import dev.rnnport.format.torch.pickle.Py;
+import dev.rnnport.format.torch.pickle.PyDict;
+import dev.rnnport.format.torch.pickle.PyTuple;
+import dev.rnnport.format.torch.pickle.Unpickler;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;

@@ -1,5 +1,7 @@
 package dev.rnnport.format.torch;
 
+import dev.rnnport.format.torch.pickle.FormatValue;
+
 /**
  * A storage a pickle refers to by persistent id ({@code ('storage', torch.FloatStorage, key,
  * location, numel)}): where its bytes are and how many elements it claims. The container checks

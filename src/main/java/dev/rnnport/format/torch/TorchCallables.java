@@ -1,5 +1,11 @@
 package dev.rnnport.format.torch;
 
+import dev.rnnport.format.torch.pickle.PickleBudget;
+import dev.rnnport.format.torch.pickle.PickleCallables;
+import dev.rnnport.format.torch.pickle.PickleError;
+import dev.rnnport.format.torch.pickle.Py;
+import dev.rnnport.format.torch.pickle.PyGlobal;
+import dev.rnnport.format.torch.pickle.PyTuple;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

@@ -1,6 +1,8 @@
 package dev.rnnport.format.torch;
 
 import dev.rnnport.ModelException;
+import dev.rnnport.format.torch.pickle.FormatValue;
+import dev.rnnport.format.torch.pickle.PickleError;
 import dev.rnnport.tensor.DType;
 import dev.rnnport.tensor.RawValues;
 import dev.rnnport.tensor.Shapes;

@@ -1,4 +1,4 @@
-package dev.rnnport.format.torch;
+package dev.rnnport.format.torch.pickle;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,7 +15,7 @@ import java.util.Map;
  * {@link FormatValue}. Unsafe globals never get here: the unpickler refuses them when they are
  * named.
  */
-class PickleCallables {
+public class PickleCallables {
     /** Charged for everything the rules make, before it is made. */
     protected final PickleBudget budget;
 

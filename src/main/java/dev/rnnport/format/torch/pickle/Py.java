@@ -1,14 +1,14 @@
-package dev.rnnport.format.torch;
+package dev.rnnport.format.torch.pickle;
 
 import java.math.BigInteger;
 import java.util.List;
 
 /** Python type names of unpickled values, for messages that must never print the values themselves. */
-final class Py {
+public final class Py {
     private Py() {
     }
 
-    static String typeName(Object v) {
+    public static String typeName(Object v) {
         if (v == null) {
             return "None";
         }
@@ -52,7 +52,7 @@ final class Py {
     }
 
     /** A Python int as a long, or null if {@code v} is not an int that fits. */
-    static Long asLong(Object v) {
+    public static Long asLong(Object v) {
         if (v instanceof Long l) {
             return l;
         }

@@ -1,4 +1,4 @@
-package dev.rnnport.format.torch;
+package dev.rnnport.format.torch.pickle;
 
 import dev.rnnport.ModelException;
 import java.math.BigInteger;
@@ -23,12 +23,12 @@ import java.util.Map;
  * and charged to a {@link PickleBudget} before memory is taken, so a hostile pickle ends in a
  * one-line {@link ModelException} rather than an exhausted heap or stack.
  */
-final class Unpickler {
+public final class Unpickler {
     /**
      * Resolves a persistent id (BINPERSID, PERSID): a reference to something the file keeps
      * outside the pickle, such as the bytes of a tensor.
      */
-    interface PersistentLoader {
+    public interface PersistentLoader {
         Object load(Object pid);
     }
 
@@ -69,7 +69,7 @@ final class Unpickler {
      * An unpickler whose REDUCE, NEWOBJ and BUILD follow {@code callables}, which charge the same
      * {@code budget}.
      */
-    Unpickler(PickleInput in, String file, String part, PickleLimits limits, PickleBudget budget, PersistentLoader persistent,
+    public Unpickler(PickleInput in, String file, String part, PickleLimits limits, PickleBudget budget, PersistentLoader persistent,
             PickleCallables callables) {
         this.in = in;
         this.file = file;
@@ -81,7 +81,7 @@ final class Unpickler {
     }
 
     /** Reads one pickle, up to and including its STOP opcode. */
-    Object load() {
+    public Object load() {
         try {
             return run();
         } catch (PickleError e) {
