@@ -1,6 +1,14 @@
 package dev.rnnport.format.torch;
 
 import dev.rnnport.ModelException;
+import dev.rnnport.format.torch.pickle.PickleBudget;
+import dev.rnnport.format.torch.pickle.PickleError;
+import dev.rnnport.format.torch.pickle.PickleInput;
+import dev.rnnport.format.torch.pickle.PickleLimits;
+import dev.rnnport.format.torch.pickle.Py;
+import dev.rnnport.format.torch.pickle.PyDict;
+import dev.rnnport.format.torch.pickle.PyTuple;
+import dev.rnnport.format.torch.pickle.Unpickler;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -53,23 +61,24 @@ final class LegacyTorchFile extends TorchFile {
 
     private void load(PickleLimits limits) throws IOException {
         budget = new PickleBudget(limits.maxAllocation());
+        TorchCallables callables = new TorchCallables(budget);
         String name = file.toString();
         PickleInput in = PickleInput.of(channel, 0);
-        Object magic = new Unpickler(in, name, "magic number pickle", limits, budget, null).load();
+        Object magic = new Unpickler(in, name, "magic number pickle", limits, budget, null, callables).load();
         if (!(magic instanceof BigInteger b && b.equals(MAGIC))) {
             throw new ModelException(name + ": not a torch.save file: it starts with a pickle of a " + Py.typeName(magic)
                     + ", not torch's magic number (a plain pickle?)");
         }
-        Object protocol = new Unpickler(in, name, "protocol pickle", limits, budget, null).load();
+        Object protocol = new Unpickler(in, name, "protocol pickle", limits, budget, null, callables).load();
         if (!Long.valueOf(PROTOCOL_VERSION).equals(protocol)) {
             throw new ModelException(name + ": legacy torch.save protocol " + protocol + " is not supported (expected 1001)");
         }
-        Object sysInfo = new Unpickler(in, name, "system info pickle", limits, budget, null).load();
+        Object sysInfo = new Unpickler(in, name, "system info pickle", limits, budget, null, callables).load();
         if (sysInfo instanceof PyDict d && Boolean.FALSE.equals(d.get("little_endian"))) {
             order = ByteOrder.BIG_ENDIAN;
         }
-        root = new Unpickler(in, name, "object pickle", limits, budget, this::persistent).load();
-        Object keys = new Unpickler(in, name, "storage key pickle", limits, budget, null).load();
+        root = new Unpickler(in, name, "object pickle", limits, budget, this::persistent, callables).load();
+        Object keys = new Unpickler(in, name, "storage key pickle", limits, budget, null, callables).load();
         if (!(keys instanceof List<?> list)) {
             throw new ModelException(name + ": the storage key pickle holds a " + Py.typeName(keys) + ", expected a list");
         }

@@ -1,5 +1,7 @@
 package dev.rnnport.format.torch;
 
+import dev.rnnport.format.torch.pickle.FormatValue;
+
 /**
  * A storage a pickle refers to by persistent id ({@code ('storage', torch.FloatStorage, key,
  * location, numel)}): where its bytes are and how many elements it claims. The container checks
@@ -11,11 +13,17 @@ package dev.rnnport.format.torch;
  * @param record     the key of the record (zip entry or legacy storage) holding the bytes
  * @param byteOffset where this storage starts in the record (legacy storage views), in bytes
  */
-record StorageRef(String key, TorchDType dtype, long numel, String location, String record, long byteOffset) {
+record StorageRef(String key, TorchDType dtype, long numel, String location, String record, long byteOffset)
+        implements FormatValue {
 
     /** Bytes the storage claims; numel was checked so that this cannot overflow. */
     long nbytes() {
         return numel * dtype.size();
+    }
+
+    @Override
+    public String pythonType() {
+        return "storage";
     }
 
     @Override

@@ -1,6 +1,11 @@
 package dev.rnnport.format.torch;
 
 import dev.rnnport.ModelException;
+import dev.rnnport.format.torch.pickle.PickleLimits;
+import dev.rnnport.format.torch.pickle.PyDict;
+import dev.rnnport.format.torch.pickle.PyGlobal;
+import dev.rnnport.format.torch.pickle.PyObject;
+import dev.rnnport.format.torch.pickle.PyTuple;
 import java.math.BigInteger;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.rnnport.format.torch;
 
+import dev.rnnport.format.torch.pickle.PyGlobal;
 import dev.rnnport.tensor.DType;
 import java.util.HashMap;
 import java.util.Map;

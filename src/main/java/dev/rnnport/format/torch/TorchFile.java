@@ -1,6 +1,7 @@
 package dev.rnnport.format.torch;
 
 import dev.rnnport.ModelException;
+import dev.rnnport.format.torch.pickle.PickleLimits;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,8 @@
 package dev.rnnport.format.torch;
 
 import dev.rnnport.ModelException;
+import dev.rnnport.format.torch.pickle.FormatValue;
+import dev.rnnport.format.torch.pickle.PickleError;
 import dev.rnnport.tensor.DType;
 import dev.rnnport.tensor.RawValues;
 import dev.rnnport.tensor.Shapes;
@@ -15,7 +17,7 @@ import java.util.Arrays;
  * its storage claims, so reading it later cannot go past the storage. Values are read by
  * {@link #materialize} only for tensors that are needed.
  */
-final class TorchTensor {
+final class TorchTensor implements FormatValue {
     private final StorageRef storage;
     private final TorchDType dtype;
     private final long offset;
@@ -159,6 +161,11 @@ final class TorchTensor {
             expected *= size[d];
         }
         return true;
+    }
+
+    @Override
+    public String pythonType() {
+        return "tensor";
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.rnnport.format.AtomicFiles;
 import dev.rnnport.format.FormatWriter;
 import dev.rnnport.format.WriteOptions;
 import dev.rnnport.format.statedict.StateDictNetworks;
+import dev.rnnport.format.torch.pickle.PickleWriter;
 import dev.rnnport.nn.CellKind;
 import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.RecurrentNetwork;

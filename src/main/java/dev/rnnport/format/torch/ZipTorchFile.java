@@ -1,6 +1,14 @@
 package dev.rnnport.format.torch;
 
 import dev.rnnport.ModelException;
+import dev.rnnport.format.torch.pickle.PickleBudget;
+import dev.rnnport.format.torch.pickle.PickleError;
+import dev.rnnport.format.torch.pickle.PickleInput;
+import dev.rnnport.format.torch.pickle.PickleLimits;
+import dev.rnnport.format.torch.pickle.Py;
+import dev.rnnport.format.torch.pickle.PyBytes;
+import dev.rnnport.format.torch.pickle.PyTuple;
+import dev.rnnport.format.torch.pickle.Unpickler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteOrder;
@@ -112,7 +120,8 @@ final class ZipTorchFile extends TorchFile {
         ZipEntry pkl = zip.getEntry(folder + "/data.pkl");
         byte[] data = readEntry(file, zip, pkl, budget.limit());
         budget.charge(data.length);
-        root = new Unpickler(PickleInput.of(data), file.toString(), pkl.getName(), limits, budget, this::storage).load();
+        root = new Unpickler(PickleInput.of(data), file.toString(), pkl.getName(), limits, budget, this::storage,
+                new TorchCallables(budget)).load();
     }
 
     /** Resolves {@code ('storage', storage_type, key, location, numel)} and checks it against its record. */

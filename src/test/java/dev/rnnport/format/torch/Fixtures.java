@@ -3,8 +3,8 @@ package dev.rnnport.format.torch;
 import java.nio.file.Path;
 
 /** Where the PyTorch fixtures live. */
-final class Fixtures {
-    static final Path TORCH = Path.of("testmodels", "torch");
+public final class Fixtures {
+    public static final Path TORCH = Path.of("testmodels", "torch");
     /** The file the hostile payloads would create if anything ran them (see make_torch_files.py). */
     static final Path MARKER = Path.of("/tmp/rnnport-unsafe-pickle-ran");
 

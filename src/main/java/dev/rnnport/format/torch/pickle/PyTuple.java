@@ -1,4 +1,4 @@
-package dev.rnnport.format.torch;
+package dev.rnnport.format.torch.pickle;
 
 import java.util.List;
 
@@ -7,8 +7,8 @@ import java.util.List;
  * recorded when it is made so that hashing and comparing nested tuples cannot recurse deeper
  * than the unpickler allowed.
  */
-final class PyTuple {
-    static final PyTuple EMPTY = new PyTuple(List.of(), 1);
+public final class PyTuple {
+    public static final PyTuple EMPTY = new PyTuple(List.of(), 1);
 
     private final List<Object> items;
     private final int depth;
@@ -20,7 +20,7 @@ final class PyTuple {
     }
 
     /** A tuple of {@code items} (copied; null items stand for None). */
-    static PyTuple of(List<?> items) {
+    public static PyTuple of(List<?> items) {
         int depth = 1;
         for (Object o : items) {
             if (o instanceof PyTuple t) {
@@ -33,19 +33,19 @@ final class PyTuple {
         return new PyTuple(java.util.Collections.unmodifiableList(new java.util.ArrayList<>(items)), depth);
     }
 
-    static PyTuple of(Object... items) {
+    public static PyTuple of(Object... items) {
         return of(java.util.Arrays.asList(items));
     }
 
-    List<Object> items() {
+    public List<Object> items() {
         return items;
     }
 
-    int size() {
+    public int size() {
         return items.size();
     }
 
-    Object get(int i) {
+    public Object get(int i) {
         return items.get(i);
     }
 

@@ -1,4 +1,4 @@
-package dev.rnnport.format.torch;
+package dev.rnnport.format.torch.pickle;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,7 +8,7 @@ import java.util.Map;
  * BUILD (a state dict's {@code _metadata}) are kept apart from its items. Compared by identity,
  * like the mutable object it is, so that a dict holding itself cannot send hashing into a loop.
  */
-final class PyDict {
+public final class PyDict {
     private final String pythonType;
     private final Map<Object, Object> items = new LinkedHashMap<>();
     private final Map<Object, Object> attributes = new LinkedHashMap<>();
@@ -21,15 +21,15 @@ final class PyDict {
         return pythonType;
     }
 
-    Map<Object, Object> items() {
+    public Map<Object, Object> items() {
         return items;
     }
 
-    Map<Object, Object> attributes() {
+    public Map<Object, Object> attributes() {
         return attributes;
     }
 
-    Object get(String key) {
+    public Object get(String key) {
         return items.get(key);
     }
 

@@ -1,4 +1,4 @@
-package dev.rnnport.format.torch;
+package dev.rnnport.format.torch.pickle;
 
 /**
  * Bounds that keep a hostile pickle from exhausting memory or stack. Every one is checked before
@@ -12,13 +12,13 @@ package dev.rnnport.format.torch;
  * @param maxAllocation bytes the unpickled objects may take, as estimated by {@link PickleBudget},
  *                      the pickle bytes themselves included
  */
-record PickleLimits(int maxMemo, int maxStack, int maxNesting, long maxAllocation) {
+public record PickleLimits(int maxMemo, int maxStack, int maxNesting, long maxAllocation) {
 
     /**
      * Generous for real checkpoints, but at most a quarter of this JVM's heap for the pickle, so
      * that running out is a clear refusal and not an OutOfMemoryError.
      */
-    static PickleLimits defaults() {
+    public static PickleLimits defaults() {
         long heap = Runtime.getRuntime().maxMemory();
         long allocation = Math.min(4L << 30, heap == Long.MAX_VALUE ? 4L << 30 : heap / 4);
         return new PickleLimits(50_000_000, 5_000_000, 1000, allocation);

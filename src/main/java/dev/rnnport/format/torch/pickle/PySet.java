@@ -1,4 +1,4 @@
-package dev.rnnport.format.torch;
+package dev.rnnport.format.torch.pickle;
 
 import java.util.LinkedHashSet;
 import java.util.Set;

@@ -1,23 +1,23 @@
-package dev.rnnport.format.torch;
+package dev.rnnport.format.torch.pickle;
 
 /**
  * Running estimate of the memory a pickle's objects take, shared by every pickle of one file (a
  * legacy torch.save file holds several). The costs are rough JVM sizes; what matters is that
  * they grow with what a pickle makes and are charged before it is made.
  */
-final class PickleBudget {
-    static final long OBJECT = 64;
+public final class PickleBudget {
+    public static final long OBJECT = 64;
     static final long SLOT = 8;
     static final long BOX = 24;
 
     private final long limit;
     private long used;
 
-    PickleBudget(long limit) {
+    public PickleBudget(long limit) {
         this.limit = limit;
     }
 
-    long limit() {
+    public long limit() {
         return limit;
     }
 
@@ -26,7 +26,7 @@ final class PickleBudget {
     }
 
     /** Reserves {@code bytes}; throws if the pickle would need more than the limit. */
-    void charge(long bytes) {
+    public void charge(long bytes) {
         if (bytes < 0 || bytes > limit - used) {
             throw new PickleError("the pickle needs more than " + mib(limit)
                     + " of memory (the limit for this JVM's heap); it was refused before allocating it");
@@ -34,7 +34,7 @@ final class PickleBudget {
         used += bytes;
     }
 
-    static String mib(long bytes) {
+    public static String mib(long bytes) {
         return bytes >= (1 << 20) ? (bytes >> 20) + " MiB" : bytes + " bytes";
     }
 }

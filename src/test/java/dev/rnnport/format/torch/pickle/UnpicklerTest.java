@@ -1,4 +1,4 @@
-package dev.rnnport.format.torch;
+package dev.rnnport.format.torch.pickle;
 
 import static dev.rnnport.format.torch.Fixtures.TORCH;
 import static org.junit.jupiter.api.Assertions.assertEquals;

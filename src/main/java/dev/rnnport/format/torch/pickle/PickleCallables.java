@@ -1,4 +1,4 @@
-package dev.rnnport.format.torch;
+package dev.rnnport.format.torch.pickle;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -8,20 +8,23 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What REDUCE, NEWOBJ and friends do in rnnport: a fixed set of side-effect-free rules that build
- * plain data (dicts, sets, bytes) and tensors, as torch.load(weights_only=True) allows. Every
- * other callable yields an inert {@link PyObject} that records its arguments. Unsafe globals never
- * get here: the unpickler refuses them when they are named.
+ * What REDUCE, NEWOBJ, BUILD and friends do in rnnport: a fixed set of side-effect-free rules
+ * that build plain data (dicts, sets, bytes). Every other callable yields an inert
+ * {@link PyObject} that records its arguments. A file format adds rules for its own globals by
+ * overriding {@link #callGlobal} and {@link #buildValue}; the values those rules make implement
+ * {@link FormatValue}. Unsafe globals never get here: the unpickler refuses them when they are
+ * named.
  */
-final class PickleCallables {
-    private final PickleBudget budget;
+public class PickleCallables {
+    /** Charged for everything the rules make, before it is made. */
+    protected final PickleBudget budget;
 
-    PickleCallables(PickleBudget budget) {
+    protected PickleCallables(PickleBudget budget) {
         this.budget = budget;
     }
 
     /** The result of calling {@code callable(*args)} (REDUCE). */
-    Object call(Object callable, PyTuple args) {
+    protected final Object call(Object callable, PyTuple args) {
         if (!(callable instanceof PyGlobal g)) {
             return placeholder(callable, args.items(), null);
         }
@@ -50,38 +53,22 @@ final class PickleCallables {
             case "copyreg.__newobj_ex__":
                 return newObject(arg(a, 0, "copyreg.__newobj_ex__"), asTuple(arg(a, 1, "copyreg.__newobj_ex__")),
                         a.size() > 2 ? a.get(2) : null);
-            case "torch._utils._rebuild_tensor":
-                return tensor(a, 4, null, "_rebuild_tensor");
-            case "torch._utils._rebuild_tensor_v2":
-                return tensor(a, 6, null, "_rebuild_tensor_v2");
-            case "torch._utils._rebuild_tensor_v3": {
-                Object d = arg(a, 6, "_rebuild_tensor_v3");
-                TorchDType dtype = TorchDType.ofDtypeGlobal(d);
-                if (dtype == null) {
-                    throw new PickleError("_rebuild_tensor_v3 names dtype " + Py.typeName(d) + ", not a torch dtype");
-                }
-                return tensor(a, 7, dtype, "_rebuild_tensor_v3");
-            }
-            case "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state":
-                // A Parameter is its data; requires_grad, hooks and extra state do not change values.
-                return arg(a, 0, g.name());
-            case "torch._tensor._rebuild_from_type_v2", "torch._utils._rebuild_from_type_v2":
-                // Tensor subclasses: rebuild the plain tensor with the inner function, ignore the type.
-                return call(arg(a, 0, g.name()), asTuple(arg(a, 2, g.name())));
-            case "torch.Size":
-                return a.isEmpty() ? PyTuple.EMPTY : PyTuple.of(new ArrayList<>(iterable(a.get(0), "torch.Size()")));
-            case "torch.jit._pickle.build_intlist", "torch.jit._pickle.build_doublelist",
-                    "torch.jit._pickle.build_boollist", "torch.jit._pickle.build_tensorlist",
-                    "torch.jit._pickle.build_genericlist", "torch.jit._pickle.restore_type_tag":
-                // TorchScript wraps typed lists; the value is the first argument.
-                return arg(a, 0, g.name());
             default:
-                return placeholder(g, a, null);
+                return callGlobal(g, a);
         }
     }
 
+    /**
+     * {@code g(*args)} for a global none of the plain-data rules know: an inert {@link PyObject}
+     * recording the call. A file format overrides this for its own rebuilding functions and leaves
+     * every other global to this.
+     */
+    protected Object callGlobal(PyGlobal g, List<Object> args) {
+        return placeholder(g, args, null);
+    }
+
     /** {@code cls.__new__(cls, *args, **kwargs)} (NEWOBJ, NEWOBJ_EX). */
-    Object newObject(Object cls, PyTuple args, Object kwargs) {
+    final Object newObject(Object cls, PyTuple args, Object kwargs) {
         if (cls instanceof PyGlobal g) {
             switch (g.qualified()) {
                 case "collections.OrderedDict", "builtins.dict":
@@ -95,6 +82,38 @@ final class PickleCallables {
             }
         }
         return placeholder(cls, args.items(), kwargs instanceof PyDict d ? d.items() : null);
+    }
+
+    /** BUILD: sets state on an object, as {@code __setstate__} or {@code __dict__.update} would. */
+    final void build(Object inst, Object state) {
+        if (inst instanceof PyDict d) {
+            if (state instanceof PyDict s) {
+                d.attributes().putAll(s.items());
+                return;
+            }
+            if (state instanceof PyTuple t && t.size() == 2) {
+                for (Object part : t.items()) {
+                    if (part instanceof PyDict s) {
+                        d.attributes().putAll(s.items());
+                    }
+                }
+                return;
+            }
+            throw new PickleError("BUILD on a dict with a " + Py.typeName(state) + " state");
+        }
+        if (inst instanceof PyObject o) {
+            o.setState(state);
+            return;
+        }
+        buildValue(inst, state);
+    }
+
+    /**
+     * BUILD on anything but a dict or an inert object: refused, unless a file format's rules
+     * know what the state means for a value they made.
+     */
+    protected void buildValue(Object inst, Object state) {
+        throw new PickleError("BUILD on a " + Py.typeName(inst) + " is not supported");
     }
 
     private Object placeholder(Object type, List<Object> args, Map<Object, Object> kwargs) {
@@ -183,38 +202,8 @@ final class PickleCallables {
         };
     }
 
-    /** _rebuild_tensor(_v2, _v3): (storage, storage_offset, size, stride, ...). */
-    private TorchTensor tensor(List<Object> a, int minArgs, TorchDType dtype, String what) {
-        if (a.size() < 4 || (minArgs > 4 && a.size() < minArgs)) {
-            throw new PickleError(what + " takes at least " + minArgs + " arguments, found " + a.size());
-        }
-        if (!(a.get(0) instanceof StorageRef storage)) {
-            throw new PickleError(what + " got a " + Py.typeName(a.get(0)) + " where a storage (persistent id) belongs");
-        }
-        Long offset = Py.asLong(a.get(1));
-        if (offset == null) {
-            throw new PickleError(what + " got a storage offset of type " + Py.typeName(a.get(1)));
-        }
-        budget.charge(PickleBudget.OBJECT);
-        return TorchTensor.view(storage, dtype == null ? storage.dtype() : dtype, offset,
-                longs(a.get(2), what + " size"), longs(a.get(3), what + " stride"));
-    }
-
-    private static long[] longs(Object v, String what) {
-        Collection<?> items = iterable(v, what);
-        long[] out = new long[items.size()];
-        int i = 0;
-        for (Object o : items) {
-            Long l = Py.asLong(o);
-            if (l == null) {
-                throw new PickleError(what + " holds a " + Py.typeName(o) + ", expected ints");
-            }
-            out[i++] = l;
-        }
-        return out;
-    }
-
-    private static Collection<?> iterable(Object v, String what) {
+    /** The items of a tuple, list, set or dict (its keys); {@code what} names the call for messages. */
+    protected static Collection<?> iterable(Object v, String what) {
         if (v instanceof PyTuple t) {
             return t.items();
         }
@@ -230,14 +219,16 @@ final class PickleCallables {
         throw new PickleError(what + " needs a tuple or list, found a " + Py.typeName(v));
     }
 
-    private static PyTuple asTuple(Object v) {
+    /** {@code v}, which must be a tuple (of arguments). */
+    protected static PyTuple asTuple(Object v) {
         if (v instanceof PyTuple t) {
             return t;
         }
         throw new PickleError("expected an argument tuple, found a " + Py.typeName(v));
     }
 
-    private static Object arg(List<Object> a, int i, String what) {
+    /** Argument {@code i}, which must exist; {@code what} names the call for messages. */
+    protected static Object arg(List<Object> a, int i, String what) {
         if (i >= a.size()) {
             throw new PickleError(what + " needs at least " + (i + 1) + " arguments, found " + a.size());
         }

@@ -1,4 +1,4 @@
-package dev.rnnport.format.torch;
+package dev.rnnport.format.torch.pickle;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,17 +10,17 @@ import java.util.Map;
  * Writes protocol 2 pickle opcodes, only those torch.load(weights_only=True) accepts since
  * PyTorch 1.13. Globals are memoized and reused as Python's pickler does.
  */
-final class PickleWriter {
+public final class PickleWriter {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final Map<String, Integer> memo = new HashMap<>();
 
-    PickleWriter proto() {
+    public PickleWriter proto() {
         out.write(0x80);
         out.write(2);
         return this;
     }
 
-    PickleWriter global(String module, String name) {
+    public PickleWriter global(String module, String name) {
         String key = module + "\n" + name;
         Integer index = memo.get(key);
         if (index != null) {
@@ -31,7 +31,7 @@ final class PickleWriter {
         return put(key);
     }
 
-    PickleWriter string(String s) {
+    public PickleWriter string(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         out.write('X');
         writeInt32(b.length);
@@ -39,7 +39,7 @@ final class PickleWriter {
         return this;
     }
 
-    PickleWriter integer(long v) {
+    public PickleWriter integer(long v) {
         if (v >= 0 && v < 256) {
             out.write('K');
             out.write((int) v);
@@ -66,13 +66,13 @@ final class PickleWriter {
         return this;
     }
 
-    PickleWriter bool(boolean b) {
+    public PickleWriter bool(boolean b) {
         out.write(b ? 0x88 : 0x89);
         return this;
     }
 
     /** A tuple of ints, as Python writes a small one (EMPTY_TUPLE, TUPLE1-3) or MARK ... TUPLE. */
-    PickleWriter intTuple(List<Long> values) {
+    public PickleWriter intTuple(List<Long> values) {
         if (values.size() > 3) {
             mark();
         }
@@ -88,48 +88,48 @@ final class PickleWriter {
         };
     }
 
-    PickleWriter mark() {
+    public PickleWriter mark() {
         return op('(');
     }
 
-    PickleWriter tuple() {
+    public PickleWriter tuple() {
         return op('t');
     }
 
-    PickleWriter emptyTuple() {
+    public PickleWriter emptyTuple() {
         return op(')');
     }
 
-    PickleWriter emptyDict() {
+    public PickleWriter emptyDict() {
         return op('}');
     }
 
-    PickleWriter reduce() {
+    public PickleWriter reduce() {
         return op('R');
     }
 
-    PickleWriter binPersId() {
+    public PickleWriter binPersId() {
         return op('Q');
     }
 
-    PickleWriter setItem() {
+    public PickleWriter setItem() {
         return op('s');
     }
 
-    PickleWriter setItems() {
+    public PickleWriter setItems() {
         return op('u');
     }
 
-    PickleWriter build() {
+    public PickleWriter build() {
         return op('b');
     }
 
-    PickleWriter stop() {
+    public PickleWriter stop() {
         return op('.');
     }
 
     /** Memoizes the value on top of the stack under {@code key}. */
-    PickleWriter put(String key) {
+    public PickleWriter put(String key) {
         int index = memo.size();
         memo.put(key, index);
         if (index < 256) {
@@ -153,7 +153,7 @@ final class PickleWriter {
         return this;
     }
 
-    byte[] toByteArray() {
+    public byte[] toByteArray() {
         return out.toByteArray();
     }
 

@@ -1,14 +1,14 @@
-package dev.rnnport.format.torch;
+package dev.rnnport.format.torch.pickle;
 
 import java.math.BigInteger;
 import java.util.List;
 
 /** Python type names of unpickled values, for messages that must never print the values themselves. */
-final class Py {
+public final class Py {
     private Py() {
     }
 
-    static String typeName(Object v) {
+    public static String typeName(Object v) {
         if (v == null) {
             return "None";
         }
@@ -45,17 +45,14 @@ final class Py {
         if (v instanceof PyObject o) {
             return o.typeName() + " object";
         }
-        if (v instanceof TorchTensor) {
-            return "tensor";
-        }
-        if (v instanceof StorageRef) {
-            return "storage";
+        if (v instanceof FormatValue f) {
+            return f.pythonType();
         }
         return v.getClass().getSimpleName();
     }
 
     /** A Python int as a long, or null if {@code v} is not an int that fits. */
-    static Long asLong(Object v) {
+    public static Long asLong(Object v) {
         if (v instanceof Long l) {
             return l;
         }

@@ -1,4 +1,4 @@
-package dev.rnnport.format.torch;
+package dev.rnnport.format.torch.pickle;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,7 +12,7 @@ import java.util.Map;
  * APPEND(S), SETITEM(S) and ADDITEMS only record what the pickle says, so the tensors inside the
  * recorded state stay reachable.
  */
-final class PyObject {
+public final class PyObject {
     private final Object type;
     private final List<Object> args;
     private final Map<Object, Object> kwargs;
@@ -27,11 +27,11 @@ final class PyObject {
     }
 
     /** The class (usually a {@link PyGlobal}) or whatever was called to make this object. */
-    Object type() {
+    public Object type() {
         return type;
     }
 
-    String typeName() {
+    public String typeName() {
         return type instanceof PyGlobal g ? g.qualified() : "object made by a " + Py.typeName(type);
     }
 
@@ -44,7 +44,7 @@ final class PyObject {
     }
 
     /** The BUILD state: usually a dict of attributes, or a (dict, slots) tuple; null if none. */
-    Object state() {
+    public Object state() {
         return state;
     }
 
@@ -52,11 +52,11 @@ final class PyObject {
         state = s;
     }
 
-    List<Object> listItems() {
+    public List<Object> listItems() {
         return listItems;
     }
 
-    Map<Object, Object> dictItems() {
+    public Map<Object, Object> dictItems() {
         return dictItems;
     }
 

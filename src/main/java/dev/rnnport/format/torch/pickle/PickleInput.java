@@ -1,4 +1,4 @@
-package dev.rnnport.format.torch;
+package dev.rnnport.format.torch.pickle;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +12,7 @@ import java.nio.channels.SeekableByteChannel;
  * whose storages follow and may be far larger than memory). Every length a pickle states is
  * checked against what remains before anything of that length is allocated.
  */
-final class PickleInput {
+public final class PickleInput {
     private static final int BUFFER = 1 << 16;
 
     private final SeekableByteChannel channel;
@@ -27,17 +27,17 @@ final class PickleInput {
         this.end = end;
     }
 
-    static PickleInput of(byte[] data) {
+    public static PickleInput of(byte[] data) {
         return new PickleInput(null, ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN), 0, data.length);
     }
 
     /** Reads {@code channel} from {@code start} to its end; the channel stays the caller's. */
-    static PickleInput of(SeekableByteChannel channel, long start) throws IOException {
+    public static PickleInput of(SeekableByteChannel channel, long start) throws IOException {
         ByteBuffer empty = ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
         return new PickleInput(channel, empty, start, channel.size());
     }
 
-    long position() {
+    public long position() {
         return bufStart + buf.position();
     }
 

@@ -1,4 +1,4 @@
-package dev.rnnport.format.torch;
+package dev.rnnport.format.torch.pickle;
 
 import dev.rnnport.ModelException;
 import java.math.BigInteger;
@@ -15,16 +15,20 @@ import java.util.Map;
  * {@link BigInteger}, float {@link Double}, str {@link String}, bytes and bytearray
  * {@link PyBytes}, tuple {@link PyTuple}, list {@link ArrayList}, dict {@link PyDict}, set and
  * frozenset {@link PySet}, a global {@link PyGlobal}, an instance of anything else an inert
- * {@link PyObject}; tensors come out as {@link TorchTensor} through {@link PickleCallables}.
+ * {@link PyObject}. A file format's own objects (tensors, storages) come out as the
+ * {@link FormatValue}s its {@link PickleCallables} and {@link PersistentLoader} make.
  *
  * <p>Globals that could run code are refused as soon as the pickle names them (see
  * {@link UnsafeGlobals}). Every size, index and depth is checked against {@link PickleLimits}
  * and charged to a {@link PickleBudget} before memory is taken, so a hostile pickle ends in a
  * one-line {@link ModelException} rather than an exhausted heap or stack.
  */
-final class Unpickler {
-    /** Resolves a persistent id (BINPERSID, PERSID): torch uses them for storages. */
-    interface PersistentLoader {
+public final class Unpickler {
+    /**
+     * Resolves a persistent id (BINPERSID, PERSID): a reference to something the file keeps
+     * outside the pickle, such as the bytes of a tensor.
+     */
+    public interface PersistentLoader {
         Object load(Object pid);
     }
 
@@ -51,22 +55,33 @@ final class Unpickler {
     private long opcodeStart;
 
     /**
+     * An unpickler with the plain-data rules only.
+     *
      * @param file       the file, named in every message
      * @param part       which pickle of the file ({@code archive/data.pkl}), for messages
      * @param persistent null if the pickle may hold no persistent ids
      */
     Unpickler(PickleInput in, String file, String part, PickleLimits limits, PickleBudget budget, PersistentLoader persistent) {
+        this(in, file, part, limits, budget, persistent, new PickleCallables(budget));
+    }
+
+    /**
+     * An unpickler whose REDUCE, NEWOBJ and BUILD follow {@code callables}, which charge the same
+     * {@code budget}.
+     */
+    public Unpickler(PickleInput in, String file, String part, PickleLimits limits, PickleBudget budget, PersistentLoader persistent,
+            PickleCallables callables) {
         this.in = in;
         this.file = file;
         this.part = part;
         this.limits = limits;
         this.budget = budget;
         this.persistent = persistent;
-        this.callables = new PickleCallables(budget);
+        this.callables = callables;
     }
 
     /** Reads one pickle, up to and including its STOP opcode. */
-    Object load() {
+    public Object load() {
         try {
             return run();
         } catch (PickleError e) {
@@ -126,7 +141,7 @@ final class Unpickler {
                 }
                 case 'b' -> {
                     Object state = pop();
-                    build(peek(), state);
+                    callables.build(peek(), state);
                 }
                 case 'c' -> push(global(name("GLOBAL module"), name("GLOBAL name")));
                 case 'd' -> {
@@ -398,36 +413,6 @@ final class Unpickler {
         } else {
             throw new PickleError("ADDITEMS on a " + Py.typeName(target) + " is not supported");
         }
-    }
-
-    /** BUILD: sets state on an object, as {@code __setstate__} or {@code __dict__.update} would. */
-    private static void build(Object inst, Object state) {
-        if (inst instanceof PyDict d) {
-            if (state instanceof PyDict s) {
-                d.attributes().putAll(s.items());
-                return;
-            }
-            if (state instanceof PyTuple t && t.size() == 2) {
-                for (Object part : t.items()) {
-                    if (part instanceof PyDict s) {
-                        d.attributes().putAll(s.items());
-                    }
-                }
-                return;
-            }
-            throw new PickleError("BUILD on a dict with a " + Py.typeName(state) + " state");
-        }
-        if (inst instanceof PyObject o) {
-            o.setState(state);
-            return;
-        }
-        if (inst instanceof TorchTensor) {
-            if (state instanceof PyTuple t && t.size() == 4 && t.get(0) instanceof StorageRef) {
-                throw new PickleError("a tensor whose storage is set by BUILD (pre-1.0 torch.save) is not supported");
-            }
-            return; // requires_grad, hooks, Python attributes: nothing that changes values
-        }
-        throw new PickleError("BUILD on a " + Py.typeName(inst) + " is not supported");
     }
 
     /** {@code key}, if Python could use it as a dict key or set element. */

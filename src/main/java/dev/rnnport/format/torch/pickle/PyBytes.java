@@ -1,9 +1,9 @@
-package dev.rnnport.format.torch;
+package dev.rnnport.format.torch.pickle;
 
 import java.util.Arrays;
 
 /** Python bytes (immutable, hashable) or bytearray (mutable). */
-final class PyBytes {
+public final class PyBytes {
     private final byte[] data;
     private final boolean mutable;
 
@@ -12,11 +12,11 @@ final class PyBytes {
         this.mutable = mutable;
     }
 
-    byte[] data() {
+    public byte[] data() {
         return data;
     }
 
-    boolean mutable() {
+    public boolean mutable() {
         return mutable;
     }
 

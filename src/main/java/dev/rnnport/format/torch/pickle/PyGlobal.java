@@ -1,13 +1,13 @@
-package dev.rnnport.format.torch;
+package dev.rnnport.format.torch.pickle;
 
 /**
  * A name a pickle refers to ({@code GLOBAL module name}, {@code STACK_GLOBAL}): a class, function
  * or constant such as {@code torch.float32}. Nothing is imported; the name is data until a
  * known, side-effect-free rebuilding rule gives it meaning (see {@link PickleCallables}).
  */
-record PyGlobal(String module, String name) {
+public record PyGlobal(String module, String name) {
 
-    String qualified() {
+    public String qualified() {
         return module + "." + name;
     }
 
