@@ -31,8 +31,7 @@ public final class AtomicFiles {
 
     public static void write(Path target, Content content) throws IOException {
         Path dir = parent(target);
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        Path tmp = inFolder(dir, () -> Files.createTempFile(createFolders(dir), "." + target.getFileName() + ".", ".tmp"));
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 content.writeTo(out);
@@ -53,8 +52,10 @@ public final class AtomicFiles {
      */
     public static void writeFolder(Path target, FolderContent content) throws IOException {
         Path dir = parent(target);
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempDirectory(dir, "." + target.getFileName() + ".");
+        if (Files.exists(target) && !Files.isDirectory(target)) {
+            throw new IOException(target + " exists and is not a folder");
+        }
+        Path tmp = inFolder(dir, () -> Files.createTempDirectory(createFolders(dir), "." + target.getFileName() + "."));
         try {
             content.writeInto(tmp);
             if (Files.isDirectory(target)) {
@@ -69,6 +70,28 @@ public final class AtomicFiles {
         } finally {
             deleteTree(tmp);
         }
+    }
+
+    private interface PathMaker {
+        Path make() throws IOException;
+    }
+
+    /** Runs {@code maker}, naming the folder rather than our temporary name when it fails. */
+    private static Path inFolder(Path dir, PathMaker maker) throws IOException {
+        try {
+            return maker.make();
+        } catch (java.nio.file.FileSystemException e) {
+            String why = e.getReason() != null ? e.getReason()
+                    : e instanceof java.nio.file.NoSuchFileException ? "no such folder"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.FileAlreadyExistsException ? "a file stands where a folder is needed"
+                    : e.getClass().getSimpleName();
+            throw new IOException("cannot write into " + dir + ": " + why, e);
+        }
+    }
+
+    private static Path createFolders(Path dir) throws IOException {
+        return Files.createDirectories(dir);
     }
 
     private static Path parent(Path target) {

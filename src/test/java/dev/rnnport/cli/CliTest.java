@@ -137,6 +137,16 @@ class CliTest {
     }
 
     @Test
+    void unwritableOutputsSayWhere() throws Exception {
+        Path file = Files.createFile(tmp.resolve("afile"));
+        assertOneLineError(rnnport("run", DEMO.resolve("lstm.safetensors").toString(), "--input", DEMO.resolve("input.npy").toString(),
+                "--out", file.toString()), 3, file + " exists and is not a folder");
+        assertOneLineError(rnnport("convert", DEMO.resolve("lstm.safetensors").toString(), file.resolve("x.onnx").toString()), 3,
+                "cannot write into " + file + ": a file stands where a folder is needed");
+        assertEquals(List.of(file), Files.list(tmp).toList(), "no temporary files left");
+    }
+
+    @Test
     void missingFileExitsThree() {
         assertOneLineError(rnnport("inspect", tmp.resolve("nothing.safetensors").toString()), 3, "no such file");
     }
