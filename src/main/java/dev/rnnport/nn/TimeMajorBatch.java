@@ -106,8 +106,8 @@ public final class TimeMajorBatch {
         return out;
     }
 
-    /** (A, B, C) to (B, A, C). */
-    static double[] swapFirstAxes(double[] src, int a, int b, int c) {
+    /** (A, B, C) to (B, A, C): between time-major and batch-major sequences. */
+    public static double[] swapFirstAxes(double[] src, int a, int b, int c) {
         double[] dst = new double[src.length];
         for (int i = 0; i < a; i++) {
             for (int j = 0; j < b; j++) {

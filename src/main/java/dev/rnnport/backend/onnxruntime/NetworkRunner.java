@@ -43,15 +43,15 @@ final class NetworkRunner {
     }
 
     RunOutputs run(RunInputs in) {
-        // Checks every shape against the network with the same messages as the native engine.
+        // Checks every shape against the network with the same messages as the native engine,
+        // and gives the time-major form that rows and steps are picked from.
         TimeMajorBatch b = TimeMajorBatch.of(config, in);
         int n = b.batch;
         int steps = b.steps;
         boolean lstm = config.cell() == CellKind.LSTM;
         int states = config.directions() * config.numLayers();
-        Batch full = new Batch(config.batchFirst(), steps, n, config.inputSize(), in.input().data());
-        double[] h0 = in.h0() != null ? in.h0().data() : new double[states * n * config.outputSize()];
-        double[] c0 = !lstm ? null : in.c0() != null ? in.c0().data() : new double[states * n * config.hiddenSize()];
+        double[] h0 = b.h0 != null ? b.h0 : new double[states * n * config.outputSize()];
+        double[] c0 = !lstm ? null : b.c0 != null ? b.c0 : new double[states * n * config.hiddenSize()];
 
         int width = config.directions() * config.outputSize();
         double[] y = new double[steps * n * width];
@@ -68,19 +68,28 @@ final class NetworkRunner {
                 continue;
             }
             Map<String, Tensor> feeds = new LinkedHashMap<>();
-            feeds.put("input", tensor(full.select(rows, len), full.shape(rows.length, len, config.inputSize())));
+            feeds.put("input", sequence(selectSteps(b.x, n, config.inputSize(), rows, len), len, rows.length, config.inputSize()));
             feeds.put("h0", tensor(selectState(h0, states, n, config.outputSize(), rows), states, rows.length, config.outputSize()));
             if (lstm) {
                 feeds.put("c0", tensor(selectState(c0, states, n, config.hiddenSize(), rows), states, rows.length, config.hiddenSize()));
             }
             Map<String, Tensor> out = model.run(feeds);
-            new Batch(config.batchFirst(), steps, n, width, y).scatter(rows, len, out.get("output").data());
+            double[] part = out.get("output").data();
+            scatterSteps(config.batchFirst() ? TimeMajorBatch.swapFirstAxes(part, rows.length, len, width) : part,
+                    y, n, width, rows, len);
             scatterState(hN, out.get("h_n").data(), states, n, config.outputSize(), rows);
             if (lstm) {
                 scatterState(cN, out.get("c_n").data(), states, n, config.hiddenSize(), rows);
             }
         }
-        return shapeLikeInput(b.unbatched, steps, n, y, hN, cN);
+        return b.outputs(y, hN, cN, DType.F32);
+    }
+
+    /** A time-major (len, rows, features) slice as the graph takes it: batch-major when batch_first. */
+    private Tensor sequence(double[] timeMajor, int len, int rows, int features) {
+        return config.batchFirst()
+                ? tensor(TimeMajorBatch.swapFirstAxes(timeMajor, len, rows, features), rows, len, features)
+                : tensor(timeMajor, len, rows, features);
     }
 
     /** Batch rows by valid length, shortest first; one group when no lengths were given. */
@@ -90,17 +99,6 @@ final class NetworkRunner {
             groups.computeIfAbsent(lengths[i], k -> new ArrayList<>()).add(i);
         }
         return groups;
-    }
-
-    private RunOutputs shapeLikeInput(boolean unbatched, int steps, int n, double[] y, double[] hN, double[] cN) {
-        int width = config.directions() * config.outputSize();
-        int states = config.directions() * config.numLayers();
-        int[] outShape = unbatched ? new int[] {steps, width}
-                : config.batchFirst() ? new int[] {n, steps, width} : new int[] {steps, n, width};
-        Tensor h = unbatched ? tensor(hN, states, config.outputSize()) : tensor(hN, states, n, config.outputSize());
-        Tensor c = cN == null ? null
-                : unbatched ? tensor(cN, states, config.hiddenSize()) : tensor(cN, states, n, config.hiddenSize());
-        return new RunOutputs(tensor(y, outShape), h, c);
     }
 
     private static Tensor tensor(double[] data, int... shape) {
@@ -126,35 +124,22 @@ final class NetworkRunner {
         }
     }
 
-    /** A sequence tensor (L, N, F), or (N, L, F) when batch_first; an unbatched one is (L, F), the same values as N=1. */
-    private record Batch(boolean batchFirst, int steps, int n, int features, double[] data) {
-        int[] shape(int rows, int len, int f) {
-            return batchFirst ? new int[] {rows, len, f} : new int[] {len, rows, f};
-        }
-
-        private int offset(int t, int row) {
-            return (batchFirst ? row * steps + t : t * n + row) * features;
-        }
-
-        /** Entries {@code rows}, steps 0 to len-1, in the same layout. */
-        double[] select(int[] rows, int len) {
-            double[] out = new double[rows.length * len * features];
+    /** Batch entries {@code rows}, steps 0 to len-1, of a time-major (L, N, F) sequence. */
+    private static double[] selectSteps(double[] all, int n, int features, int[] rows, int len) {
+        double[] out = new double[len * rows.length * features];
+        for (int t = 0; t < len; t++) {
             for (int r = 0; r < rows.length; r++) {
-                for (int t = 0; t < len; t++) {
-                    int to = (batchFirst ? r * len + t : t * rows.length + r) * features;
-                    System.arraycopy(data, offset(t, rows[r]), out, to, features);
-                }
+                System.arraycopy(all, (t * n + rows[r]) * features, out, (t * rows.length + r) * features, features);
             }
-            return out;
         }
+        return out;
+    }
 
-        /** Writes {@code part} (rows, steps 0 to len-1) into this tensor; later steps stay zero. */
-        void scatter(int[] rows, int len, double[] part) {
+    /** Writes a time-major (len, rows, F) part into (L, N, F); later steps stay zero. */
+    private static void scatterSteps(double[] part, double[] all, int n, int features, int[] rows, int len) {
+        for (int t = 0; t < len; t++) {
             for (int r = 0; r < rows.length; r++) {
-                for (int t = 0; t < len; t++) {
-                    int from = (batchFirst ? r * len + t : t * rows.length + r) * features;
-                    System.arraycopy(part, from, data, offset(t, rows[r]), features);
-                }
+                System.arraycopy(part, (t * rows.length + r) * features, all, (t * n + rows[r]) * features, features);
             }
         }
     }
