@@ -15,7 +15,7 @@ public final class RawValues {
                 case F32 -> b.getFloat();
                 case F64 -> b.getDouble();
                 case F16 -> halfToFloat(b.getShort());
-                case BF16 -> Float.intBitsToFloat((b.getShort() & 0xffff) << 16);
+                case BF16 -> bfloat16ToFloat(b.getShort());
                 case I8 -> b.get();
                 case U8 -> b.get() & 0xff;
                 case BOOL -> b.get() != 0 ? 1 : 0;
@@ -38,6 +38,11 @@ public final class RawValues {
                 default -> throw new IllegalArgumentException("cannot encode " + dtype);
             }
         }
+    }
+
+    /** bfloat16 is the upper half of a float's bits. */
+    public static float bfloat16ToFloat(short bits) {
+        return Float.intBitsToFloat((bits & 0xffff) << 16);
     }
 
     /** IEEE 754 binary16 to float, including subnormals, infinities and NaN. */

@@ -90,7 +90,7 @@ public final class OnnxTensors {
             case INT64 -> t.getInt64DataList().stream().mapToDouble(Long::doubleValue).toArray();
             case UINT32, UINT64 -> t.getUint64DataList().stream().mapToDouble(Long::doubleValue).toArray();
             case FLOAT16 -> t.getInt32DataList().stream().mapToDouble(v -> RawValues.halfToFloat((short) (int) v)).toArray();
-            case BFLOAT16 -> t.getInt32DataList().stream().mapToDouble(v -> Float.intBitsToFloat((v & 0xffff) << 16)).toArray();
+            case BFLOAT16 -> t.getInt32DataList().stream().mapToDouble(v -> RawValues.bfloat16ToFloat((short) (int) v)).toArray();
             case UINT16 -> t.getInt32DataList().stream().mapToDouble(v -> v & 0xffff).toArray();
             case INT32, INT16, INT8, UINT8, BOOL -> t.getInt32DataList().stream().mapToDouble(Integer::doubleValue).toArray();
             default -> throw unsupported(type, what);
