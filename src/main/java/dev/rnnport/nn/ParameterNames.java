@@ -1,8 +1,17 @@
 package dev.rnnport.nn;
 
+import java.util.regex.Pattern;
+
 /** PyTorch's parameter names (weight_ih_l0_reverse ...), the names users see in errors and state dicts. */
 public final class ParameterNames {
+    private static final Pattern ANY = Pattern.compile("(weight|bias)_(ih|hh|hr)_l\\d+(_reverse)?$");
+
     private ParameterNames() {
+    }
+
+    /** True if {@code key} ends in a name nn.LSTM, nn.GRU or nn.RNN gives a parameter, whatever its prefix. */
+    public static boolean isParameterName(String key) {
+        return ANY.matcher(key).find();
     }
 
     public static String suffix(int layer, boolean reverse) {

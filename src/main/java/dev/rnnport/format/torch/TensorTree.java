@@ -6,6 +6,7 @@ import dev.rnnport.format.torch.pickle.PyDict;
 import dev.rnnport.format.torch.pickle.PyGlobal;
 import dev.rnnport.format.torch.pickle.PyObject;
 import dev.rnnport.format.torch.pickle.PyTuple;
+import dev.rnnport.nn.ParameterNames;
 import java.math.BigInteger;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -196,7 +197,7 @@ final class TensorTree {
     }
 
     private void object(PyObject o, Name name, List<Visit> children) {
-        if (TorchParameters.isParameterName(name.segment())) {
+        if (ParameterNames.isParameterName(name.segment())) {
             leaves.putIfAbsent(spell(name), o);
         }
         Map<Object, Object> attrs = attributes(o.state());

@@ -9,6 +9,7 @@ import dev.rnnport.format.torch.pickle.Py;
 import dev.rnnport.format.torch.pickle.Unpickler;
 import dev.rnnport.nn.CellKind;
 import dev.rnnport.nn.NetworkConfig;
+import dev.rnnport.nn.ParameterNames;
 import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.tensor.Tensor;
 import java.io.IOException;
@@ -46,7 +47,7 @@ public final class TorchReader implements FormatReader {
             TensorTree tree = TensorTree.of(torch.root(), name, limits);
             Map<String, Tensor> parameters = new LinkedHashMap<>();
             for (Map.Entry<String, Object> e : tree.leaves().entrySet()) {
-                if (!TorchParameters.isParameterName(e.getKey())) {
+                if (!ParameterNames.isParameterName(e.getKey())) {
                     continue;
                 }
                 if (e.getValue() instanceof TorchTensor t) {

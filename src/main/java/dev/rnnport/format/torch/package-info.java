@@ -27,7 +27,7 @@
  * {@code TensorTree} flattens what torch.load would return into dotted names, as a state dict
  * names its tensors: state dicts, checkpoints that wrap one ({@code {'state_dict': ...}},
  * {@code {'model': ...}}), nested dicts and lists, eagerly pickled nn.Modules and TorchScript
- * modules. {@code TorchParameters} picks the names recurrent parameters have, and
+ * modules. {@link dev.rnnport.nn.ParameterNames} picks the names recurrent parameters have, and
  * {@link dev.rnnport.format.statedict.StateDictNetworks} groups them into networks named by
  * their prefix. A pickled nn.LSTM/GRU/RNN, or the {@code 'rnnport'} entry this package's writer
  * puts in a state dict's {@code _metadata}, supplies batch_first, nonlinearity and dropout,
