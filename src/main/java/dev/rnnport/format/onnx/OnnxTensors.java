@@ -97,7 +97,7 @@ public final class OnnxTensors {
         };
     }
 
-    private static DType dtype(TensorProto.DataType type, String what) {
+    static DType dtype(TensorProto.DataType type, String what) {
         if (type == null) {
             throw new ModelException(what + " has an unknown data_type");
         }
