@@ -145,7 +145,7 @@ public final class OnnxWriter implements FormatWriter {
     }
 
     /** Y [seq, dirs, batch, hidden] to the next layer's input [seq, batch, dirs*hidden], forward first. */
-    private static String concatDirections(GraphBuilder b, String y, int dirs, int layer) {
+    static String concatDirections(GraphBuilder b, String y, int dirs, int layer) {
         if (dirs == 1) {
             return b.squeeze("Y_l" + layer + "_squeezed", y, 1);
         }
@@ -153,7 +153,7 @@ public final class OnnxWriter implements FormatWriter {
         return b.op("Reshape", "Y_l" + layer + "_concat", List.of(t, b.ints("shape_seq_batch_features", 0, 0, -1)));
     }
 
-    private static void stack(GraphBuilder b, String name, List<String> parts) {
+    static void stack(GraphBuilder b, String name, List<String> parts) {
         if (parts.size() == 1) {
             b.opTo("Identity", name, parts);
         } else {
