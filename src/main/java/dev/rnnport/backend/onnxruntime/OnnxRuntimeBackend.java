@@ -4,7 +4,10 @@ import ai.onnxruntime.OnnxJavaType;
 import dev.rnnport.ModelException;
 import dev.rnnport.UsageException;
 import dev.rnnport.backend.Backend;
+import dev.rnnport.format.onnx.ExternalData;
 import dev.rnnport.format.onnx.ExtractedNetwork;
+import dev.rnnport.format.onnx.OnnxFiles;
+import dev.rnnport.format.onnx.proto.Onnx.ModelProto;
 import dev.rnnport.format.onnx.OnnxWriter;
 import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.Precision;
@@ -243,11 +246,27 @@ public final class OnnxRuntimeBackend implements Backend {
         Path real = key.path();
         return sessions.get(key, () -> {
             try {
-                return OrtModel.load(Files.readAllBytes(real), model.toString(), intraOpThreads);
+                return OrtModel.load(withExternalData(real, model), model.toString(), intraOpThreads);
             } catch (IOException e) {
                 throw new ModelException(model + ": cannot read (" + e.getMessage() + ")", e);
             }
         });
+    }
+
+    /**
+     * The file's bytes; when tensors are kept in external files, the model with their values
+     * copied in (ONNX Runtime loads from bytes here, and rnnport's checks on locations apply).
+     */
+    private static byte[] withExternalData(Path real, Path model) throws IOException {
+        byte[] bytes = Files.readAllBytes(real);
+        ModelProto parsed;
+        try {
+            parsed = OnnxFiles.readModel(model);
+        } catch (ModelException e) {
+            return bytes; // ONNX Runtime reports what is wrong with the file, as for any file
+        }
+        ModelProto inlined = ExternalData.besides(real).inline(parsed, model.toString());
+        return inlined == parsed ? bytes : inlined.toByteArray();
     }
 
     private record FileKey(Path path, long size, FileTime modified) {

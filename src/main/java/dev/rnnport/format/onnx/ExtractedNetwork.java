@@ -49,12 +49,15 @@ public record ExtractedNetwork(String name, RecurrentNetwork network, ModelProto
      * @throws ModelException the file cannot be read
      */
     public static ExtractedNetwork of(Path file, String name) throws IOException {
-        return of(OnnxFiles.readModel(file), name, file.toString());
+        return of(OnnxFiles.readModel(file), name, file.toString(), ExternalData.besides(file));
     }
 
-    /** As {@link #of(Path, String)} for a model in memory; {@code source} names it in errors. */
-    public static ExtractedNetwork of(ModelProto model, String name, String source) {
-        List<NetworkAssembler.Found> all = OnnxReader.find(model, Map.of(), source);
+    /**
+     * As {@link #of(Path, String)} for a model in memory; {@code source} names it in errors and
+     * {@code external} says where tensors kept outside the model are read from.
+     */
+    public static ExtractedNetwork of(ModelProto model, String name, String source, ExternalData external) {
+        List<NetworkAssembler.Found> all = OnnxReader.find(model, Map.of(), source, external);
         String names = all.stream().map(NetworkAssembler.Found::name).collect(Collectors.joining(", "));
         NetworkAssembler.Found found = null;
         if (name == null) {

@@ -31,6 +31,7 @@ final class OnnxGraph {
     /** Where this graph lives, as a network name prefix: "" for the main graph, else "If_0/then_branch/". */
     final String scope;
     private final ConstantFolder folder;
+    private final ExternalData external;
     private final Map<String, NodeProto> producers = new HashMap<>();
     private final Map<String, List<NodeProto>> consumers = new HashMap<>();
     private final Map<String, TensorProto> initializers = new HashMap<>();
@@ -43,13 +44,16 @@ final class OnnxGraph {
      *
      * @param feeds      values of graph inputs the caller provides (weights that are graph inputs)
      * @param foldBudget bytes that folded values may take at most (see {@link ConstantFolder})
+     * @param external   where tensors kept outside the model are read from
      */
-    OnnxGraph(GraphProto graph, Map<String, Tensor> feeds, long foldBudget) {
-        this(graph, null, "", feeds, new ConstantFolder(foldBudget));
+    OnnxGraph(GraphProto graph, Map<String, Tensor> feeds, long foldBudget, ExternalData external) {
+        this(graph, null, "", feeds, new ConstantFolder(foldBudget), external);
     }
 
-    private OnnxGraph(GraphProto graph, OnnxGraph enclosing, String scope, Map<String, Tensor> feeds, ConstantFolder folder) {
+    private OnnxGraph(GraphProto graph, OnnxGraph enclosing, String scope, Map<String, Tensor> feeds, ConstantFolder folder,
+                      ExternalData external) {
         this.graph = graph;
+        this.external = external;
         this.enclosing = enclosing;
         this.scope = scope;
         this.folder = folder;
@@ -76,7 +80,7 @@ final class OnnxGraph {
 
     /** The subgraph {@code body} held by {@code node}'s attribute {@code attribute}, with this graph as its enclosing scope. */
     OnnxGraph subgraph(NodeProto node, String attribute, GraphProto body) {
-        return new OnnxGraph(body, this, scope + nodeName(node) + "/" + attribute + "/", Map.of(), folder);
+        return new OnnxGraph(body, this, scope + nodeName(node) + "/" + attribute + "/", Map.of(), folder, external);
     }
 
     /** The node that computes {@code tensor} in this graph, or null (also when an enclosing graph computes it). */
@@ -150,7 +154,7 @@ final class OnnxGraph {
         Tensor t = null;
         TensorProto init = initializers.get(tensor);
         if (init != null) {
-            t = OnnxTensors.toTensor(init, "initializer '" + tensor + "'");
+            t = OnnxTensors.toTensor(init, "initializer '" + tensor + "'", external);
         } else {
             NodeProto p = producers.get(tensor);
             if (p != null && p.getOpType().equals("Constant")) {
@@ -189,7 +193,7 @@ final class OnnxGraph {
             String what = describe(n) + " attribute " + a.getName();
             switch (a.getName()) {
                 case "value":
-                    return OnnxTensors.toTensor(a.getT(), what);
+                    return OnnxTensors.toTensor(a.getT(), what, external);
                 case "value_float":
                     return Tensor.ofDoubles(new int[0], a.getF());
                 case "value_floats":

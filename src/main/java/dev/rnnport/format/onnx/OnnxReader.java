@@ -42,7 +42,12 @@ public final class OnnxReader implements FormatReader {
 
     @Override
     public List<NamedNetwork> read(Path file) throws IOException {
-        return read(OnnxFiles.readModel(file), Map.of(), file.toString());
+        return read(OnnxFiles.readModel(file), Map.of(), file.toString(), ExternalData.besides(file));
+    }
+
+    /** As {@link #read(ModelProto, Map, String, ExternalData)} for a model without external data. */
+    public static List<NamedNetwork> read(ModelProto model, Map<String, Tensor> feeds, String source) {
+        return read(model, feeds, source, ExternalData.NONE);
     }
 
     /**
@@ -50,11 +55,12 @@ public final class OnnxReader implements FormatReader {
      *
      * @param feeds  values of graph inputs that the model reads as weights (W, R, B, P), by name
      * @param source what to call the model in errors, usually its path
+     * @param external where tensors kept outside the model are read from
      */
-    public static List<NamedNetwork> read(ModelProto model, Map<String, Tensor> feeds, String source) {
-        List<NamedNetwork> found = find(model, feeds, source).stream().map(NetworkAssembler.Found::named).toList();
+    public static List<NamedNetwork> read(ModelProto model, Map<String, Tensor> feeds, String source, ExternalData external) {
+        List<NamedNetwork> found = find(model, feeds, source, external).stream().map(NetworkAssembler.Found::named).toList();
         try {
-            OnnxGraph g = new OnnxGraph(model.getGraph(), feeds, ConstantFolder.budgetFor(model.getSerializedSize()));
+            OnnxGraph g = new OnnxGraph(model.getGraph(), feeds, ConstantFolder.budgetFor(model.getSerializedSize()), external);
             String projected = metadata(model, ProjectionLoopReader.KEY);
             if (found.isEmpty() && projected != null) {
                 found = List.of(new NamedNetwork("", ProjectionLoopReader.read(g, projected)));
@@ -80,10 +86,11 @@ public final class OnnxReader implements FormatReader {
     }
 
     /** Every network of the model's main graph and its subgraphs, with the nodes it is made of. */
-    static List<NetworkAssembler.Found> find(ModelProto model, Map<String, Tensor> feeds, String source) {
+    static List<NetworkAssembler.Found> find(ModelProto model, Map<String, Tensor> feeds, String source, ExternalData external) {
         try {
             List<NetworkAssembler.Found> found = new ArrayList<>();
-            collect(new OnnxGraph(model.getGraph(), feeds, ConstantFolder.budgetFor(model.getSerializedSize())), found);
+            long size = model.getSerializedSize() + externalBytes(model.getGraph());
+            collect(new OnnxGraph(model.getGraph(), feeds, ConstantFolder.budgetFor(size), external), found);
             Set<String> taken = new HashSet<>();
             List<NetworkAssembler.Found> unique = new ArrayList<>();
             for (NetworkAssembler.Found f : found) {
@@ -97,6 +104,23 @@ public final class OnnxReader implements FormatReader {
         } catch (ModelException e) {
             throw new ModelException(source + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The bytes the main graph's initializers keep in external files, as their entries claim (for the folding budget). */
+    private static long externalBytes(dev.rnnport.format.onnx.proto.Onnx.GraphProto g) {
+        long total = 0;
+        for (var t : g.getInitializerList()) {
+            for (var e : t.getExternalDataList()) {
+                if (e.getKey().equals("length")) {
+                    try {
+                        total += Math.max(0, Math.min(Long.parseLong(e.getValue().strip()), 1L << 40));
+                    } catch (NumberFormatException x) {
+                        // refused when the tensor is read
+                    }
+                }
+            }
+        }
+        return total;
     }
 
     private static void collect(OnnxGraph g, List<NetworkAssembler.Found> out) {

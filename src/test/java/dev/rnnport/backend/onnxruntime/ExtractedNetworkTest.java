@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rnnport.ModelException;
 import dev.rnnport.UsageException;
 import dev.rnnport.Weights;
 import dev.rnnport.format.LoadOptions;
@@ -34,7 +35,7 @@ class ExtractedNetworkTest {
     static final OpenBackend ORT = new OpenBackend();
 
     static Stream<GraphCase> cases() {
-        return GraphCase.all().stream().filter(c -> !c.model().toString().contains("external"));
+        return GraphCase.all().stream();
     }
 
     @ParameterizedTest
@@ -65,6 +66,27 @@ class ExtractedNetworkTest {
                 () -> ORT.backend().runFile(f, "If_0/LSTM_3", c.inputs(), Precision.FLOAT32));
         assertEquals(f + ": no network named 'If_0/LSTM_3' (found: If_0/else_branch/LSTM_7, If_0/then_branch/LSTM_3)",
                 e.getMessage());
+    }
+
+    @Test
+    void aWholeFileWithExternalDataRunsAsIs() {
+        GraphCase c = GraphCase.named("external/lstm.onnx", "LSTM_0");
+        RunOutputs out = ORT.backend().runFile(c.model(), null, c.inputs(), Precision.FLOAT32);
+        // As is: Y keeps the graph's [seq, directions, batch, hidden]; Y_h and Y_c are PyTorch's shapes already.
+        Closeness.assertClose(c.npy("h_n.npy"), out.hN(), 1e-5, "h_n");
+        Closeness.assertClose(c.npy("c_n.npy"), out.cN(), 1e-5, "c_n");
+        Closeness.assertClose(c.npy("output.npy"), out.output().reshape(c.npy("output.npy").shape()), 1e-5, "output");
+    }
+
+    @Test
+    void hostileExternalDataIsRefusedBeforeOnnxRuntimeSeesIt() {
+        Path f = GraphCase.ROOT.resolve("hostile/escape.onnx");
+        GraphCase c = GraphCase.named("external/lstm.onnx", "LSTM_0");
+        ModelException e = assertThrows(ModelException.class, () -> ORT.backend().runFile(f, null, c.inputs(), Precision.FLOAT32));
+        assertEquals(f + ": initializer 'R' in external file '../../etc/passwd': leaves the model's folder;"
+                + " external data must be a file in the model's folder", e.getMessage());
+        e = assertThrows(ModelException.class, () -> ORT.backend().runFile(f, "LSTM_0", c.inputs(), Precision.FLOAT32));
+        assertTrue(e.getMessage().contains("leaves the model's folder"), e.getMessage());
     }
 
     @Test

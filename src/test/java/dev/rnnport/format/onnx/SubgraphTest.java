@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class SubgraphTest {
     static Stream<GraphCase> cases() {
-        return GraphCase.all().stream().filter(c -> !c.model().toString().contains("external"));
+        return GraphCase.all().stream();
     }
 
     @ParameterizedTest
