@@ -1,6 +1,5 @@
 package dev.rnnport.cli;
 
-import dev.rnnport.Weights;
 import dev.rnnport.backend.Backend;
 import dev.rnnport.backend.Backends;
 import dev.rnnport.backend.onnxruntime.OnnxRuntimeBackend;
@@ -70,7 +69,7 @@ final class RunCommand implements Callable<Integer> {
                 // The file as it is, so that what runs is exactly what was exported.
                 result = ort.runFile(modelFile, inputs(), p);
             } else {
-                RecurrentNetwork net = Weights.load(modelFile, model.toLoadOptions());
+                RecurrentNetwork net = model.load(modelFile);
                 result = b.run(net, inputs(), p);
             }
         }
