@@ -69,6 +69,19 @@ public final class TorchReader implements FormatReader {
         }
     }
 
+    /**
+     * Every global the file's pickles name outside tensor rebuilding (custom classes, functions,
+     * {@code builtins.set} ...), in the order named: Python would import and call these when
+     * loading the file; rnnport did not. Empty for a plain state dict.
+     */
+    public List<String> foreignGlobals(Path file) throws IOException {
+        try (TorchFile torch = TorchFile.open(file, limits)) {
+            return torch.foreignGlobals();
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
     /** Applies what an eagerly pickled module recorded about itself. */
     private static RecurrentNetwork apply(RecurrentNetwork net, TensorTree.ModuleSettings s) {
         NetworkConfig c = net.config();

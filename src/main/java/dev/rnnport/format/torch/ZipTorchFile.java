@@ -36,6 +36,7 @@ final class ZipTorchFile extends TorchFile {
     private final ByteOrder order;
     private final Map<String, StorageRef> storages = new HashMap<>();
     private PickleBudget budget;
+    private TorchCallables callables;
     private Object root;
 
     private ZipTorchFile(Path file, ZipFile zip, String folder, boolean torchScript, ByteOrder order) {
@@ -120,8 +121,9 @@ final class ZipTorchFile extends TorchFile {
         ZipEntry pkl = zip.getEntry(folder + "/data.pkl");
         byte[] data = readEntry(file, zip, pkl, budget.limit());
         budget.charge(data.length);
+        callables = new TorchCallables(budget);
         root = new Unpickler(PickleInput.of(data), file.toString(), pkl.getName(), limits, budget, this::storage,
-                new TorchCallables(budget)).load();
+                callables).load();
     }
 
     /** Resolves {@code ('storage', storage_type, key, location, numel)} and checks it against its record. */
@@ -205,6 +207,11 @@ final class ZipTorchFile extends TorchFile {
     @Override
     public ByteOrder order() {
         return order;
+    }
+
+    @Override
+    java.util.List<String> foreignGlobals() {
+        return callables.foreignGlobals();
     }
 
     @Override
