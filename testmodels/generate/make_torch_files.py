@@ -431,6 +431,11 @@ def hostile():
     write_zip(folder / "tuple_key_bomb.pt", "archive", [("data.pkl", p.bytes()), ("version", b"3\n")],
               deflate=("data.pkl",))
 
+    # A tensor of 2^30 elements that repeats one stored float (strides 0): 4 bytes in the file,
+    # 8 GB once decoded if the reader trusted the view.
+    write_zip(folder / "expanded_view_bomb.pt", "archive",
+              [("data.pkl", state_dict_pickle(1, (1 << 16, 1 << 14), (0, 0))), ("data/0", bytes(4)), ("version", b"3\n")])
+
     # A legacy file whose storage record says 2^40 elements; 64 bytes follow.
     storages = struct.pack("<q", 1 << 40) + bytes(64)
     (folder / "legacy_count_exceeds_file.pt").write_bytes(
