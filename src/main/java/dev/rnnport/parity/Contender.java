@@ -50,6 +50,11 @@ public final class Contender implements AutoCloseable {
         return new Contender(label, in -> engine.run(network, in), engine, backend, null);
     }
 
+    /** {@code engine} running {@code network}; nothing to close. */
+    public static Contender ofEngine(String label, RecurrentNetwork network, Engine engine) {
+        return new Contender(label, in -> engine.run(network, in), engine, null, null);
+    }
+
     /** A file (or anything else) run as it is: no engine for other networks. {@code owned} may be null. */
     public static Contender fixed(String label, Function<RunInputs, RunOutputs> run, AutoCloseable owned) {
         return new Contender(label, run, null, owned, null);
