@@ -90,6 +90,11 @@ public final class Contender implements AutoCloseable {
         }
     }
 
+    /** The same run under another name; the new contender takes over what this one owns. */
+    public Contender withLabel(String newLabel) {
+        return new Contender(newLabel, run, engine, owned, unavailable);
+    }
+
     public String label() {
         return label;
     }

@@ -37,7 +37,16 @@ public final class Verifier {
      * @param subject what is verified, for the report's first line
      */
     public ParityReport check(String subject, ParityInputs inputs, Contender reference, List<Contender> contenders) {
-        RunOutputs refOut = reference.run(inputs.inputs());
+        Attempt base = attempt(reference, inputs);
+        if (base.refusal != null) {
+            throw new ModelException(reference.label() + " cannot run the inputs: " + base.refusal);
+        }
+        if (base.inputs != inputs.inputs()) {
+            // The reference (a file run as is) cannot take everything random inputs offer; all run on what it takes.
+            inputs = new ParityInputs(base.inputs, inputs.description() + " (" + base.note.substring(0, base.note.indexOf(':'))
+                    + " for " + reference.label() + ")", true);
+        }
+        RunOutputs refOut = base.outputs;
         List<ParityRow> rows = new ArrayList<>();
         for (Contender c : contenders) {
             if (c.unavailableReason() != null) {
