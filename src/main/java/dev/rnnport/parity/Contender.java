@@ -67,17 +67,21 @@ public final class Contender implements AutoCloseable {
 
     /**
      * Outputs recorded elsewhere (for example saved from PyTorch with {@code np.save}):
-     * {@code dir/output.npy} and, when present, {@code h_n.npy} and {@code c_n.npy}. They belong to
+     * {@code dir/output.npy} and, when present, {@code h_n.npy} and {@code c_n.npy} (or the same
+     * names with the prefix {@code expected_}, as in testmodels/demo). They belong to
      * one input, so the inputs given to {@link #run} are ignored.
      *
      * @throws ModelException the folder has no output.npy or a file cannot be read
      */
     public static Contender recorded(Path dir) {
-        if (!Files.isRegularFile(dir.resolve("output.npy"))) {
+        String prefix = Files.isRegularFile(dir.resolve("output.npy")) ? ""
+                : Files.isRegularFile(dir.resolve("expected_output.npy")) ? "expected_" : null;
+        if (prefix == null) {
             throw new ModelException(dir + ": no output.npy (--against takes a folder with output.npy and, as recorded,"
                     + " h_n.npy and c_n.npy)");
         }
-        RunOutputs outputs = new RunOutputs(npy(dir, "output.npy"), npy(dir, "h_n.npy"), npy(dir, "c_n.npy"));
+        RunOutputs outputs = new RunOutputs(npy(dir, prefix + "output.npy"), npy(dir, prefix + "h_n.npy"),
+                npy(dir, prefix + "c_n.npy"));
         return fixed("recorded (" + dir + ")", in -> outputs, null);
     }
 
