@@ -1,8 +1,11 @@
 package dev.rnnport.cli;
 
 import dev.rnnport.Networks;
+import dev.rnnport.UsageException;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.WriteOptions;
+import dev.rnnport.format.onnx.OnnxWriter;
+import dev.rnnport.tensor.DType;
 import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.parity.ConversionCheck;
 import dev.rnnport.parity.ParityReport;
@@ -41,6 +44,12 @@ final class ConvertCommand implements Callable<Integer> {
             + " print the parity table; on a difference exit 1 and leave no OUT.")
     boolean verify;
 
+    @Option(names = "--external-data", description = "ONNX: keep the weights in OUT.data beside OUT (done anyway past 1 GB).")
+    boolean externalData;
+
+    @Option(names = "--dtype", paramLabel = "float32|float64", description = "ONNX: element type of the written weights (default float32).")
+    String dtype;
+
     @Mixin
     ModelArguments model;
 
@@ -54,16 +63,17 @@ final class ConvertCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         ModelFormat target = to != null ? ModelFormat.named(to) : ModelFormat.forOutput(out);
         RecurrentNetwork net = model.load(in);
+        WriteOptions options = writeOptions(target, net);
         PrintWriter console = spec.commandLine().getOut();
         if (!verify) {
-            Networks.save(net, out, target, new WriteOptions(opset));
+            Networks.save(net, out, target, options);
             console.println("wrote " + out + " (" + target.formatName() + "): " + net);
             return Main.OK;
         }
         // Written beside OUT under a hidden name with OUT's extension, proven, then moved into place.
         Path written = beside(out);
         try {
-            Networks.save(net, written, target, new WriteOptions(opset));
+            Networks.save(net, written, target, options);
             ParityReport report = ConversionCheck.check(in, ModelFormat.detect(in), net, written, target, out.toString(),
                     parity.inputs(net.config()), parity.tolerance());
             console.print(report.toTable().replace(written.toString(), out.toString()));
@@ -110,5 +120,24 @@ final class ConvertCommand implements Callable<Integer> {
                 Files.deleteIfExists(q);
             }
         }
+    }
+
+    /** --opset, --external-data and --dtype; says on stderr when ONNX weights are rounded to float32. */
+    private WriteOptions writeOptions(ModelFormat target, RecurrentNetwork net) {
+        WriteOptions options = new WriteOptions(opset, externalData, dtype == null ? null : switch (dtype) {
+            case "float32" -> DType.F32;
+            case "float64" -> DType.F64;
+            default -> throw new UsageException("--dtype must be float32 or float64, found '" + dtype + "'");
+        });
+        if (target != ModelFormat.ONNX && (externalData || dtype != null)) {
+            throw new UsageException("--external-data and --dtype apply to ONNX output, not " + target.formatName());
+        }
+        if (target == ModelFormat.ONNX) {
+            String note = OnnxWriter.roundingNote(net, options);
+            if (note != null) {
+                spec.commandLine().getErr().println(note);
+            }
+        }
+        return options;
     }
 }
