@@ -87,7 +87,7 @@ public final class Weights {
         if (o.nonlinearity() != null && c.cell().isRnn()) {
             c = c.withCell(o.nonlinearity());
         }
-        return c.equals(net.config()) ? net : new RecurrentNetwork(c, net.weights());
+        return c.equals(net.config()) ? net : new RecurrentNetwork(c, net.weights(), net.annotations());
     }
 
     /** An I/O failure in the words a user needs. */

@@ -5,6 +5,7 @@ import dev.rnnport.tensor.Shapes;
 import dev.rnnport.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A recurrent network with PyTorch's semantics: the intermediate representation every format is
@@ -19,10 +20,22 @@ import java.util.List;
 public final class RecurrentNetwork {
     private final NetworkConfig config;
     private final List<DirectionWeights> weights;
+    private final Map<String, String> annotations;
 
     public RecurrentNetwork(NetworkConfig config, List<DirectionWeights> weights) {
+        this(config, weights, Map.of());
+    }
+
+    /**
+     * A network with annotations: facts from the file it was read from that do not change what it
+     * computes (a Keras Bidirectional merge_mode, return_sequences, the model's other layers), kept
+     * so a writer of the same format can restore them and {@code inspect} can show them. Keys start
+     * with the format's name ({@code keras.merge_mode}).
+     */
+    public RecurrentNetwork(NetworkConfig config, List<DirectionWeights> weights, Map<String, String> annotations) {
         this.config = config;
         this.weights = List.copyOf(weights);
+        this.annotations = Map.copyOf(annotations);
         validate();
     }
 
@@ -32,6 +45,11 @@ public final class RecurrentNetwork {
 
     public List<DirectionWeights> weights() {
         return weights;
+    }
+
+    /** See {@link #RecurrentNetwork(NetworkConfig, List, Map)}; empty for most files. */
+    public Map<String, String> annotations() {
+        return annotations;
     }
 
     public DirectionWeights weights(int layer, boolean reverse) {
