@@ -1,6 +1,7 @@
 package dev.rnnport.format.onnx;
 
 import dev.rnnport.ModelException;
+import dev.rnnport.format.MaskingCompatibility;
 import dev.rnnport.format.AtomicFiles;
 import dev.rnnport.format.FormatWriter;
 import dev.rnnport.format.WriteOptions;
@@ -48,6 +49,7 @@ public final class OnnxWriter implements FormatWriter {
     public void write(RecurrentNetwork network, Path file, WriteOptions options) throws IOException {
         ModelProto model;
         try {
+            MaskingCompatibility.check(network, "ONNX");
             model = toModel(network, options.opset());
         } catch (ModelException e) {
             throw new ModelException(file + ": cannot write ONNX: " + e.getMessage(), e);

@@ -1,6 +1,7 @@
 package dev.rnnport.format.statedict;
 
 import dev.rnnport.ModelException;
+import dev.rnnport.format.MaskingCompatibility;
 import dev.rnnport.nn.CellOptions;
 import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.RecurrentNetwork;
@@ -11,6 +12,7 @@ public final class PyTorchCompatibility {
     }
 
     public static void check(RecurrentNetwork net, String format) {
+        MaskingCompatibility.check(net, format);
         NetworkConfig c = net.config();
         CellOptions o = c.options();
         CellOptions d = CellOptions.defaults(c.cell());
