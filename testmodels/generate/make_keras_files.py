@@ -183,7 +183,7 @@ def write_model(path, layers, batch_input_shape, keras_version=KERAS_VERSION, na
             names = [n + name_suffix for n, _ in ws]
             g.attrs["weight_names"] = np.array([n.encode() for n in names]) if names else np.array([])
             for n, (_, a) in zip(names, ws):
-                g.create_dataset(c["name"] + "/" + n, data=a)
+                g.create_dataset(n, data=a)
 
 
 def rnn_weight_list(spec, layer_name, w, prefix=None):

@@ -14,9 +14,10 @@ import java.util.Map;
  * and functional models ({@code Model}, {@code Functional}) with their {@code inbound_nodes}.
  *
  * @param kerasMajor 1, 2 or 3: the Keras that wrote the file (it decides defaults and hard_sigmoid)
+ * @param kerasMinor the minor version, 0 when unknown
  * @param layers     the layers in the order Keras lists them (a topological order)
  */
-record KerasModelConfig(int kerasMajor, List<KerasLayer> layers) {
+record KerasModelConfig(int kerasMajor, int kerasMinor, List<KerasLayer> layers) {
 
     /**
      * One layer of the model.
@@ -77,7 +78,7 @@ record KerasModelConfig(int kerasMajor, List<KerasLayer> layers) {
             layers.add(new KerasLayer(className, name, cfg, input, multiple));
             previous = name;
         }
-        return new KerasModelConfig(major(kerasVersion, layers), layers);
+        return new KerasModelConfig(major(kerasVersion, layers), minor(kerasVersion), layers);
     }
 
     /** The names of the layers feeding a functional layer, in Keras 2's and Keras 3's notations. */
@@ -125,6 +126,19 @@ record KerasModelConfig(int kerasMajor, List<KerasLayer> layers) {
             }
         }
         return 2;
+    }
+
+    private static int minor(String version) {
+        if (version == null) {
+            return 0;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s*\\d+\\.(\\d+)").matcher(version);
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    }
+
+    /** Bidirectional with return_sequences=True outputs zeros at masked steps from Keras 2.2 on. */
+    boolean bidirectionalZeroesMaskedSteps() {
+        return kerasMajor >= 3 || (kerasMajor == 2 && kerasMinor >= 2);
     }
 
     KerasLayer layer(String name) {

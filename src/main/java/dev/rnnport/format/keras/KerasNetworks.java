@@ -6,6 +6,8 @@ import dev.rnnport.format.keras.KerasModelConfig.KerasLayer;
 import dev.rnnport.format.keras.RecurrentLayer.Variable;
 import dev.rnnport.nn.CellOptions;
 import dev.rnnport.nn.DirectionWeights;
+import dev.rnnport.nn.MaskedSteps;
+import dev.rnnport.nn.Masking;
 import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.RecurrentNetwork;
 import java.util.ArrayList;
@@ -73,7 +75,8 @@ final class KerasNetworks {
                 .collect(Collectors.joining(","));
         List<NamedNetwork> out = new ArrayList<>();
         for (List<RecurrentLayer> stack : stacks) {
-            out.add(new NamedNetwork(stack.get(0).name(), network(stack, modelLayers, masking(model, stack.get(0)), where)));
+            var masking = masking(model, stack.get(0), stack.get(stack.size() - 1));
+            out.add(new NamedNetwork(stack.get(0).name(), network(stack, modelLayers, masking, where)));
         }
         return out;
     }
@@ -121,31 +124,49 @@ final class KerasNetworks {
         return null;
     }
 
-    /** What masks the first layer's steps, as an annotation; null when nothing does. */
-    private static String masking(KerasModelConfig model, RecurrentLayer first) {
+    /**
+     * What masks the first layer's steps. A {@code Masking} layer right in front of it (through
+     * identity layers only) sees the network's own input, so the IR can compute the mask from
+     * mask_value; a mask made further back (Embedding mask_zero, a Masking before a Dense) cannot be
+     * computed from the network's input and must be given with the run. Keras repeats the previous
+     * output at a masked step, except that Bidirectional with return_sequences=True makes its two
+     * layers output zeros there (bidirectional.py, force_zero_output_for_mask; Keras 2.2 and later).
+     *
+     * @return the IR's masking and a note saying where the mask comes from; null when nothing masks
+     */
+    private static Map.Entry<Masking, String> masking(KerasModelConfig model, RecurrentLayer first, RecurrentLayer last) {
         KerasLayout t = KerasLayout.get();
-        KerasLayer cur = model.layer(model.layer(first.name()).inputLayer() == null ? "" : model.layer(first.name()).inputLayer());
+        KerasLayer cur = model.layer(nullToEmpty(model.layer(first.name()).inputLayer()));
+        MaskedSteps steps = first.bidirectional() && last.returnSequences() && model.bidirectionalZeroesMaskedSteps()
+                ? MaskedSteps.ZERO_OUTPUT : MaskedSteps.CARRY_OUTPUT;
         boolean direct = true;
         while (cur != null) {
             if (cur.className().equals("Masking")) {
-                Object v = cur.config().get("mask_value");
-                return direct ? "mask_value=" + (v instanceof Number n ? n.doubleValue() : 0.0)
-                        : "mask from layer '" + cur.name() + "' (Masking)";
+                double v = cur.config().get("mask_value") instanceof Number n ? n.doubleValue() : 0.0;
+                return direct ? Map.entry(new Masking(steps, v), "mask_value=" + v + " (layer '" + cur.name() + "')")
+                        : Map.entry(new Masking(steps, null), "mask given with the run (made by layer '" + cur.name()
+                                + "' before layers that change values)");
             }
             if (cur.className().equals("Embedding") && Boolean.TRUE.equals(cur.config().get("mask_zero"))) {
-                return "mask from layer '" + cur.name() + "' (Embedding mask_zero)";
+                return Map.entry(new Masking(steps, null), "mask given with the run (token id 0, layer '"
+                        + cur.name() + "' mask_zero)");
             }
             direct &= t.isInferenceIdentity(cur.className());
-            cur = cur.inputLayer() == null ? null : model.layer(cur.inputLayer());
+            cur = model.layer(nullToEmpty(cur.inputLayer()));
         }
         return null;
     }
 
-    private static RecurrentNetwork network(List<RecurrentLayer> stack, String modelLayers, String masking, String where) {
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static RecurrentNetwork network(List<RecurrentLayer> stack, String modelLayers, Map.Entry<Masking, String> masking,
+                                            String where) {
         RecurrentLayer first = stack.get(0);
         RecurrentLayer last = stack.get(stack.size() - 1);
         CellOptions options = new CellOptions(first.activations(), first.activations(), CellOptions.NO_CLIP, false,
-                first.linearBeforeReset(), first.goBackwards());
+                first.linearBeforeReset(), first.goBackwards(), masking == null ? Masking.ZEROS : masking.getKey());
         NetworkConfig config = new NetworkConfig(first.cell(), first.inputSize(), first.units(), stack.size(), first.bias(),
                 true, 0.0, first.bidirectional(), 0, options);
         List<DirectionWeights> weights = new ArrayList<>();
@@ -166,7 +187,7 @@ final class KerasNetworks {
             notes.put("keras.go_backwards", "true");
         }
         if (masking != null) {
-            notes.put("keras.masking", masking);
+            notes.put("keras.masking", masking.getValue());
         }
         try {
             return new RecurrentNetwork(config, weights, notes);

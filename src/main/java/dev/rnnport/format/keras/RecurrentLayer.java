@@ -175,7 +175,7 @@ record RecurrentLayer(String name, CellKind cell, int units, int inputSize, bool
                     if (cell == CellKind.GRU) {
                         if (Boolean.TRUE.equals(lbr)) {
                             throw new ModelException(dirWhat + ": reset_after is True but the bias has shape "
-                                    + f.bias.shapeString() + ", expected (2, " + gh + ")");
+                                    + f.bias.shapeString() + ", expected [2, " + gh + "]");
                         }
                         lbr = false;
                     }
@@ -276,8 +276,8 @@ record RecurrentLayer(String name, CellKind cell, int units, int inputSize, bool
 
     private static int checkKernel(Tensor k, CellKind cell, int units, String what) {
         if (k.rank() != 2 || k.dim(1) != cell.gates() * units) {
-            throw new ModelException(what + ": kernel has shape " + k.shapeString() + ", expected (input, "
-                    + cell.gates() * units + ") for " + cell.gates() + " gate(s) of units=" + units);
+            throw new ModelException(what + ": kernel has shape " + k.shapeString() + ", expected [input, "
+                    + cell.gates() * units + "] for " + cell.gates() + " gate(s) of units=" + units);
         }
         return k.dim(0);
     }
