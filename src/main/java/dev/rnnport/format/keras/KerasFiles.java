@@ -12,4 +12,9 @@ public final class KerasFiles {
     public static boolean isHdf5(Path file) throws IOException {
         return Hdf5.hasSignature(file);
     }
+
+    /** True when the file is a Keras 3 archive: a zip holding config.json and model.weights.h5. */
+    public static boolean isKerasArchive(Path file) {
+        return KerasArchive.isArchive(file);
+    }
 }
