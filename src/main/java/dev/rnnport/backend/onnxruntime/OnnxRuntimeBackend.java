@@ -185,7 +185,8 @@ public final class OnnxRuntimeBackend implements Backend {
      * The sub-model's session is kept while the file is unchanged.
      *
      * @param network the network's name, or null for the whole file as is
-     * @throws UsageException no network has that name (the message lists the names), or float64
+     * @throws dev.rnnport.NetworkChoiceException no network has that name (it lists the names)
+     * @throws UsageException float64
      *                        was asked of the sub-model, which ONNX Runtime runs in float32
      * @throws ModelException the file cannot be read, or an input does not fit the network
      */

@@ -1,7 +1,7 @@
 package dev.rnnport.format.onnx;
 
 import dev.rnnport.ModelException;
-import dev.rnnport.UsageException;
+import dev.rnnport.NetworkChoiceException;
 import dev.rnnport.format.onnx.proto.Onnx.AttributeProto;
 import dev.rnnport.format.onnx.proto.Onnx.ModelProto;
 import dev.rnnport.format.onnx.proto.Onnx.NodeProto;
@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * One network of an ONNX file cut out as a model of its own, so that another runtime runs exactly
@@ -45,7 +44,7 @@ public record ExtractedNetwork(String name, RecurrentNetwork network, ModelProto
     /**
      * The network {@code name} of {@code file}, or its only network when {@code name} is null.
      *
-     * @throws UsageException no network has that name, or the file holds several and none was named
+     * @throws NetworkChoiceException no network has that name, or the file holds several and none was named
      * @throws ModelException the file cannot be read
      */
     public static ExtractedNetwork of(Path file, String name) throws IOException {
@@ -58,11 +57,11 @@ public record ExtractedNetwork(String name, RecurrentNetwork network, ModelProto
      */
     public static ExtractedNetwork of(ModelProto model, String name, String source, ExternalData external) {
         List<NetworkAssembler.Found> all = OnnxReader.find(model, Map.of(), source, external);
-        String names = all.stream().map(NetworkAssembler.Found::name).collect(Collectors.joining(", "));
+        List<String> names = all.stream().map(NetworkAssembler.Found::name).toList();
         NetworkAssembler.Found found = null;
         if (name == null) {
             if (all.size() != 1) {
-                throw new UsageException(source + " holds " + all.size() + " networks (" + names + "); choose one with --network");
+                throw new NetworkChoiceException(Path.of(source), names, null);
             }
             found = all.get(0);
         } else {
@@ -72,8 +71,7 @@ public record ExtractedNetwork(String name, RecurrentNetwork network, ModelProto
                 }
             }
             if (found == null) {
-                throw new UsageException(source + ": no network named '" + name + "' (found: "
-                        + (names.isEmpty() ? "none" : names) + ")");
+                throw new NetworkChoiceException(Path.of(source), names, name);
             }
         }
         return new ExtractedNetwork(found.name(), found.network(), build(found));
