@@ -40,6 +40,9 @@ final class InspectCommand implements Callable<Integer> {
         List<NetworkDescription> described = all.stream().map(NetworkDescription::new).toList();
         OnnxSignature graph = format == ModelFormat.ONNX ? OnnxSignature.of(file) : null;
         var out = spec.commandLine().getOut();
+        // Globals a PyTorch file's pickles name beyond tensor rebuilding: what Python would import and call.
+        List<String> foreign = format == ModelFormat.PT ? new dev.rnnport.format.torch.TorchReader().foreignGlobals(file) : List.of();
+        String foreignNote = "Python would import and call these when loading this file; rnnport did not";
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("file", file.toString());
@@ -51,6 +54,9 @@ final class InspectCommand implements Callable<Integer> {
                 g.put("outputs", values(graph.outputs()));
                 m.put("graph", g);
             }
+            if (format == ModelFormat.PT) {
+                m.put("foreign_globals", foreign);
+            }
             out.println(Json.write(m));
             return Main.OK;
         }
@@ -61,6 +67,9 @@ final class InspectCommand implements Callable<Integer> {
         if (graph != null) {
             out.println("  graph inputs: " + text(graph.inputs()));
             out.println("  graph outputs: " + text(graph.outputs()));
+        }
+        if (!foreign.isEmpty()) {
+            out.println("globals named (" + foreignNote + "): " + String.join(", ", foreign));
         }
         return Main.OK;
     }

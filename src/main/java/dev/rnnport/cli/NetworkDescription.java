@@ -76,6 +76,12 @@ final class NetworkDescription {
         if (net.hasPeepholes()) {
             facts.put("peepholes", true);
         }
+        if (!o.masking().isPyTorchLike()) {
+            facts.put("masked_steps", o.masking().steps().name().toLowerCase(Locale.ROOT));
+            if (o.masking().maskValue() != null) {
+                facts.put("mask_value", o.masking().maskValue());
+            }
+        }
         for (ModelFormat f : ModelFormat.values()) {
             Optional<String> why = f.writer().refusal(net, WriteOptions.DEFAULTS);
             if (why.isPresent()) {

@@ -47,11 +47,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--precision", defaultValue = "float32", paramLabel = "float32|float64")
     String precision;
 
-    @Option(names = "--backend", defaultValue = "native", paramLabel = "native|onnxruntime",
+    @Option(names = "--backend", defaultValue = "native", paramLabel = "native|onnxruntime|tensorflow",
             description = "Engine to run on. ONNX Runtime runs an .onnx MODEL as is, other files through an in-memory ONNX model.")
     String backend;
 
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "T", description = "ONNX Runtime intra-op threads (0: its default).")
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "T", description = "ONNX Runtime or TensorFlow intra-op threads (0: its default).")
     int threads;
 
     @Mixin

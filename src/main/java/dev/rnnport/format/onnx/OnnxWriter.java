@@ -2,6 +2,7 @@ package dev.rnnport.format.onnx;
 
 import dev.rnnport.ModelException;
 import dev.rnnport.RnnportException;
+import dev.rnnport.format.MaskingCompatibility;
 import dev.rnnport.format.AtomicFiles;
 import dev.rnnport.format.FormatWriter;
 import dev.rnnport.format.WriteOptions;
@@ -49,6 +50,10 @@ public final class OnnxWriter implements FormatWriter {
     /** ONNX's LSTM, GRU and RNN nodes hold every option; only the Loop form of a projected LSTM has limits. */
     @Override
     public Optional<String> refusal(RecurrentNetwork network, WriteOptions options) {
+        Optional<String> masking = MaskingCompatibility.refusal(network, "ONNX");
+        if (masking.isPresent()) {
+            return masking;
+        }
         if (network.config().projSize() == 0) {
             return Optional.empty();
         }

@@ -2,6 +2,7 @@ package dev.rnnport.format.statedict;
 
 import dev.rnnport.ModelException;
 import dev.rnnport.RnnportException;
+import dev.rnnport.format.MaskingCompatibility;
 import dev.rnnport.nn.CellOptions;
 import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.RecurrentNetwork;
@@ -14,6 +15,10 @@ public final class PyTorchCompatibility {
 
     /** Why PyTorch's module cannot hold {@code net}, naming the first feature it lacks; empty when it can. */
     public static Optional<String> refusal(RecurrentNetwork net) {
+        Optional<String> masking = MaskingCompatibility.refusal(net, "a PyTorch state dict");
+        if (masking.isPresent()) {
+            return masking;
+        }
         NetworkConfig c = net.config();
         CellOptions o = c.options();
         CellOptions d = CellOptions.defaults(c.cell());
