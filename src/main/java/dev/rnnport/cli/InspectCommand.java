@@ -1,5 +1,6 @@
 package dev.rnnport.cli;
 
+import dev.rnnport.ModelException;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.NamedNetwork;
 import dev.rnnport.format.onnx.OnnxSignature;
@@ -36,10 +37,20 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ModelFormat format = ModelFormat.detect(file);
-        List<NamedNetwork> all = model.loadAll(file);
-        List<NetworkDescription> described = all.stream().map(NetworkDescription::new).toList();
         OnnxSignature graph = format == ModelFormat.ONNX ? OnnxSignature.of(file) : null;
         var out = spec.commandLine().getOut();
+        List<NamedNetwork> all;
+        try {
+            all = model.loadAll(file);
+        } catch (ModelException e) {
+            // What the graph takes and gives still tells the user what the file expects (weights fed as inputs, say).
+            if (graph != null && !json) {
+                out.println(file + " (" + format.formatName() + "): no network could be read");
+                printGraph(out, graph);
+            }
+            throw e;
+        }
+        List<NetworkDescription> described = all.stream().map(NetworkDescription::new).toList();
         // Globals a PyTorch file's pickles name beyond tensor rebuilding: what Python would import and call.
         List<String> foreign = format == ModelFormat.PT ? new dev.rnnport.format.torch.TorchReader().foreignGlobals(file) : List.of();
         String foreignNote = "Python would import and call these when loading this file; rnnport did not";
@@ -65,13 +76,17 @@ final class InspectCommand implements Callable<Integer> {
             d.text().forEach(line -> out.println("  " + line));
         }
         if (graph != null) {
-            out.println("  graph inputs: " + text(graph.inputs()));
-            out.println("  graph outputs: " + text(graph.outputs()));
+            printGraph(out, graph);
         }
         if (!foreign.isEmpty()) {
             out.println("globals named (" + foreignNote + "): " + String.join(", ", foreign));
         }
         return Main.OK;
+    }
+
+    private static void printGraph(java.io.PrintWriter out, OnnxSignature graph) {
+        out.println("  graph inputs: " + text(graph.inputs()));
+        out.println("  graph outputs: " + text(graph.outputs()));
     }
 
     private static List<Map<String, Object>> values(List<OnnxSignature.Value> values) {

@@ -127,6 +127,15 @@ class InspectCommandTest {
     }
 
     @Test
+    void anOnnxGraphWhoseWeightsAreInputsStillShowsWhatItTakes() {
+        Path file = Path.of("testmodels/onnx/onnx-node/test_lstm_with_peepholes/model.onnx");
+        CliTest.Result r = CliTest.rnnport("inspect", file.toString());
+        assertEquals(3, r.code(), r.err());
+        assertTrue(r.out().contains("graph inputs: X float32 [1, 2, 4]; W float32 [1, 12, 4]"), r.out());
+        assertTrue(r.err().contains("input W 'W' is a graph input"), r.err());
+    }
+
+    @Test
     void severalNetworksAreEachDescribed() {
         Map<?, ?> file = json("testmodels/torch/two_rnns/model.pt");
         assertEquals("pt", file.get("format"));

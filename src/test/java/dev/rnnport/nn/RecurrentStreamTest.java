@@ -85,6 +85,9 @@ class RecurrentStreamTest {
                         .outputs("", new NativeEngine(Precision.FLOAT64).run(net, in), stepped).check();
                 new Closeness("peepholes " + peepholes + ": stepped vs float32 forward", 1e-6)
                         .outputs("", new NativeEngine(Precision.FLOAT32).run(net, in), stepped).check();
+                RunOutputs reference = new NativeEngine(Precision.FLOAT32).withKernel(new NaiveKernel()).run(net, in);
+                assertEquals(reference.output(), stepped.output(), "the reference kernel's float32 values, exactly");
+                assertEquals(reference.hN(), stepped.hN());
             }
         }));
     }
