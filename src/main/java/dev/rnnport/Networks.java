@@ -148,7 +148,8 @@ public final class Networks {
             c = c.withCell(o.nonlinearity());
             n = n.withRecorded(NamedNetwork.Setting.NONLINEARITY);
         }
-        return c.equals(n.network().config()) ? n : n.withNetwork(new RecurrentNetwork(c, n.network().weights()));
+        return c.equals(n.network().config()) ? n
+                : n.withNetwork(new RecurrentNetwork(c, n.network().weights(), n.network().annotations()));
     }
 
     /**

@@ -82,6 +82,8 @@ final class NetworkDescription {
                 facts.put("mask_value", o.masking().maskValue());
             }
         }
+        // What the source format says beyond the IR (Keras merge_mode, the model's other layers).
+        new java.util.TreeMap<>(net.annotations()).forEach(facts::put);
         for (ModelFormat f : ModelFormat.values()) {
             Optional<String> why = f.writer().refusal(net, WriteOptions.DEFAULTS);
             if (why.isPresent()) {
