@@ -3,7 +3,7 @@ package dev.rnnport.parity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rnnport.Weights;
+import dev.rnnport.Networks;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.WriteOptions;
 import dev.rnnport.nn.CellKind;
@@ -84,8 +84,8 @@ class ParitySuiteTest {
         RecurrentNetwork net = RandomNetworks.of(c.cell(), 4, 5, c.layers(), c.bidirectional(), c.batchFirst(), c.bias(),
                 c.projSize(), c.seed());
         Path file = tmp.resolve("net." + c.format().extension());
-        Weights.save(net, file, c.format().format(), WriteOptions.DEFAULTS);
-        RecurrentNetwork reread = Weights.load(file);
+        Networks.save(net, file, c.format().format(), WriteOptions.DEFAULTS);
+        RecurrentNetwork reread = Networks.load(file);
         assertEquals(withoutOptions(net.config()), withoutOptions(reread.config()), "settings survive " + c.format().extension());
 
         ParityInputs random = ParityInputs.random(net.config(), 6, 3, c.seed(), c.lengths());

@@ -67,12 +67,26 @@ public final class TorchReader implements FormatReader {
             List<NamedNetwork> out = new ArrayList<>(found.size());
             for (NamedNetwork n : found) {
                 TensorTree.ModuleSettings s = tree.settings().get(n.name());
-                out.add(s == null ? n : new NamedNetwork(n.name(), apply(n.network(), s)));
+                out.add(s == null ? n : recorded(n.withNetwork(apply(n.network(), s)), s));
             }
             return out;
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause(); // a read failure inside the unpickler's buffered input
         }
+    }
+
+    /** Marks what the pickled module recorded about itself. */
+    private static NamedNetwork recorded(NamedNetwork n, TensorTree.ModuleSettings s) {
+        if (s.batchFirst() != null) {
+            n = n.withRecorded(NamedNetwork.Setting.BATCH_FIRST);
+        }
+        if (s.nonlinearity() != null) {
+            n = n.withRecorded(NamedNetwork.Setting.NONLINEARITY);
+        }
+        if (s.dropout() != null) {
+            n = n.withRecorded(NamedNetwork.Setting.DROPOUT);
+        }
+        return n;
     }
 
     /**
