@@ -5,6 +5,8 @@ import dev.rnnport.UsageException;
 import dev.rnnport.format.onnx.OnnxReader;
 import dev.rnnport.format.onnx.OnnxWriter;
 import dev.rnnport.format.safetensors.SafetensorsReader;
+import dev.rnnport.format.savedmodel.SavedModelReader;
+import dev.rnnport.format.savedmodel.SavedModelWriter;
 import dev.rnnport.format.safetensors.SafetensorsWriter;
 import dev.rnnport.format.torch.TorchReader;
 import dev.rnnport.format.torch.TorchWriter;
@@ -20,7 +22,9 @@ import java.util.function.Supplier;
 public enum ModelFormat {
     SAFETENSORS("safetensors", List.of("safetensors"), SafetensorsReader::new, SafetensorsWriter::new),
     ONNX("onnx", List.of("onnx"), OnnxReader::new, OnnxWriter::new),
-    PT("pt", List.of("pt", "pth", "th", "bin"), TorchReader::new, TorchWriter::new);
+    PT("pt", List.of("pt", "pth", "th", "bin"), TorchReader::new, TorchWriter::new),
+    /** A folder, recognised by its saved_model.pb; reading and writing load TensorFlow. */
+    SAVEDMODEL("savedmodel", List.of(), SavedModelReader::new, SavedModelWriter::new);
 
     private final String name;
     private final List<String> extensions;
@@ -53,7 +57,7 @@ public enum ModelFormat {
                 return f;
             }
         }
-        throw new UsageException("unknown format '" + to + "' (known: safetensors, onnx, pt)");
+        throw new UsageException("unknown format '" + to + "' (known: safetensors, onnx, pt, savedmodel)");
     }
 
     /** The format an output path asks for by its extension. */
@@ -64,11 +68,17 @@ public enum ModelFormat {
                 return f;
             }
         }
-        throw new UsageException("cannot tell the format of " + file + " from its extension; give --to onnx|pt|safetensors");
+        throw new UsageException("cannot tell the format of " + file + " from its extension; give --to onnx|pt|safetensors|savedmodel");
     }
 
-    /** Recognises an existing file by its extension, else by its first bytes. */
+    /** Recognises an existing file by its extension, else by its first bytes; a folder by its SavedModel marker. */
     public static ModelFormat detect(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            if (Files.isRegularFile(file.resolve("saved_model.pb")) || Files.isRegularFile(file.resolve("saved_model.pbtxt"))) {
+                return SAVEDMODEL;
+            }
+            throw new ModelException(file + ": a folder without saved_model.pb, so not a SavedModel (other formats are single files)");
+        }
         if (!Files.isRegularFile(file)) {
             throw new ModelException(file + ": no such file");
         }
