@@ -81,9 +81,10 @@ public final class SavedModelWriter implements FormatWriter {
             Output<?> batch = ops.gather(ops.shape(x), ops.intScalar(1), 0);
             Output<?> h0 = stateInput(ops, "h0", states, batch, c.outputSize());
             Output<?> c0 = c.cell() == CellKind.LSTM ? stateInput(ops, "c0", states, batch, c.hiddenSize()) : null;
-            String scope = scope(c.cell());
+            // One sub-scope for every variable: TF Java makes each withSubScope call's name unique.
+            Ops cellScope = tf.withSubScope(scope(c.cell()));
             NetworkGraph.Results r = NetworkGraph.build(ops, network,
-                    (o, name, value) -> o.op("Identity", variable(tf, scope, name, value, precision)), x, h0, c0, null, false);
+                    (o, name, value) -> o.op("Identity", variable(cellScope, name, value, precision)), x, h0, c0, null, false);
             Output<?> y = c.batchFirst() ? ops.transpose(r.output(), 1, 0, 2) : r.output();
             Output<?> output = ops.identity(y, "output");
             Output<?> hN = ops.identity(r.hN(), "h_n");
@@ -119,8 +120,7 @@ public final class SavedModelWriter implements FormatWriter {
                 .setAttr("shape", org.tensorflow.ndarray.Shape.of(states, -1, size)), zeros).output(0);
     }
 
-    private static Output<?> variable(Ops tf, String scope, String name, Tensor value, Precision precision) {
-        Ops in = tf.withSubScope(scope);
+    private static Output<?> variable(Ops in, String name, Tensor value, Precision precision) {
         org.tensorflow.ndarray.Shape shape = org.tensorflow.ndarray.Shape.of(
                 java.util.Arrays.stream(value.shape()).asLongStream().toArray());
         if (precision == Precision.FLOAT64) {
