@@ -1,6 +1,6 @@
 package dev.rnnport.cli;
 
-import dev.rnnport.Weights;
+import dev.rnnport.Networks;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.WriteOptions;
 import dev.rnnport.nn.RecurrentNetwork;
@@ -36,8 +36,8 @@ final class ConvertCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ModelFormat target = to != null ? ModelFormat.named(to) : ModelFormat.forOutput(out);
-        RecurrentNetwork net = Weights.load(in, model.toLoadOptions());
-        Weights.save(net, out, target, new WriteOptions(opset));
+        RecurrentNetwork net = model.load(in);
+        Networks.save(net, out, target, new WriteOptions(opset));
         spec.commandLine().getOut().println("wrote " + out + " (" + target.formatName() + "): " + net);
         return Main.OK;
     }

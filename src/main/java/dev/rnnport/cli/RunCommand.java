@@ -1,6 +1,5 @@
 package dev.rnnport.cli;
 
-import dev.rnnport.Weights;
 import dev.rnnport.backend.Backend;
 import dev.rnnport.backend.Backends;
 import dev.rnnport.backend.onnxruntime.OnnxRuntimeBackend;
@@ -75,7 +74,7 @@ final class RunCommand implements Callable<Integer> {
                 // A SavedModel through its serving signature, whoever wrote it.
                 result = tf.runFile(modelFile, inputs(), p);
             } else {
-                RecurrentNetwork net = Weights.load(modelFile, model.toLoadOptions());
+                RecurrentNetwork net = model.load(modelFile);
                 result = b.run(net, inputs(), p);
             }
         }

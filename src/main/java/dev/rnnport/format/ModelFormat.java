@@ -1,6 +1,7 @@
 package dev.rnnport.format;
 
 import dev.rnnport.ModelException;
+import dev.rnnport.RnnportException;
 import dev.rnnport.UsageException;
 import dev.rnnport.format.onnx.OnnxReader;
 import dev.rnnport.format.onnx.OnnxWriter;
@@ -80,7 +81,7 @@ public enum ModelFormat {
             throw new ModelException(file + ": a folder without saved_model.pb, so not a SavedModel (other formats are single files)");
         }
         if (!Files.isRegularFile(file)) {
-            throw new ModelException(file + ": no such file");
+            throw new ModelException(RnnportException.Kind.IO, file + ": no such file");
         }
         String ext = extension(file);
         for (ModelFormat f : values()) {
