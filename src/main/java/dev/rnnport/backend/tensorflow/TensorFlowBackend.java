@@ -3,6 +3,7 @@ package dev.rnnport.backend.tensorflow;
 import dev.rnnport.ModelException;
 import dev.rnnport.UsageException;
 import dev.rnnport.backend.Backend;
+import dev.rnnport.nn.MaskedSteps;
 import dev.rnnport.nn.Precision;
 import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.nn.RunInputs;
@@ -60,9 +61,11 @@ public final class TensorFlowBackend implements Backend {
     }
 
     /**
-     * Runs {@code network} in TensorFlow. Omitted h0/c0 are zeros. With sequence lengths, the steps
-     * past a sequence's length give zero outputs and leave its state unchanged, as a packed
-     * sequence does in PyTorch; h_n/c_n are the state at its last valid step.
+     * Runs {@code network} in TensorFlow. Omitted h0/c0 are zeros. Masked steps (past a sequence's
+     * length, zero in the caller's mask, or all features equal to the network's Keras mask value)
+     * leave the state unchanged and output zeros (PyTorch's packed sequences, ONNX) or the
+     * direction's previous output (Keras), as the network's {@link dev.rnnport.nn.Masking} says;
+     * h_n/c_n are the state after the last valid step.
      *
      * @throws dev.rnnport.ModelException an input does not fit the network (same messages as the
      *                                    native engine), or TensorFlow fails
@@ -71,9 +74,12 @@ public final class TensorFlowBackend implements Backend {
     public synchronized RunOutputs run(RecurrentNetwork network, RunInputs inputs, Precision precision) {
         ensureOpen();
         TimeMajorBatch batch = TimeMajorBatch.of(network.config(), inputs);
-        boolean masked = batch.hasLengths();
+        boolean masked = false;
+        for (boolean v : batch.valid) {
+            masked |= !v;
+        }
         CompiledNetwork compiled = compiled(new Key(network, precision, masked));
-        return compiled.run(batch, masked ? valid(batch) : null);
+        return compiled.run(batch, masked ? batch.valid : null);
     }
 
     /**
@@ -121,19 +127,9 @@ public final class TensorFlowBackend implements Backend {
         return cached(key, () -> new SavedModelRunner(folder));
     }
 
-    /** Time-major validity of each step: t &lt; length of sequence n. */
-    private static boolean[] valid(TimeMajorBatch b) {
-        boolean[] v = new boolean[b.steps * b.batch];
-        for (int t = 0; t < b.steps; t++) {
-            for (int n = 0; n < b.batch; n++) {
-                v[t * b.batch + n] = t < b.lengths[n];
-            }
-        }
-        return v;
-    }
-
     private CompiledNetwork compiled(Key key) {
-        return cached(key, () -> new CompiledNetwork(key.network, key.precision, key.masked, false, threads));
+        return cached(key, () -> new CompiledNetwork(key.network, key.precision, key.masked,
+                key.network.config().options().masking().steps() == MaskedSteps.CARRY_OUTPUT, threads));
     }
 
     /** The last few graphs and SavedModels, least recently used closed first. */

@@ -4,6 +4,8 @@ import dev.rnnport.ModelException;
 import dev.rnnport.nn.Activation;
 import dev.rnnport.nn.CellKind;
 import dev.rnnport.nn.CellOptions;
+import dev.rnnport.nn.MaskedSteps;
+import dev.rnnport.nn.Masking;
 import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.util.Json;
 import java.util.ArrayList;
@@ -36,7 +38,9 @@ final class SavedModelConfig {
                 + ",\"reverse_activations\":" + activations(o.reverseActivations())
                 + ",\"clip\":" + (o.hasClip() ? Double.toString(o.clip()) : "null")
                 + ",\"input_forget\":" + o.inputForget() + ",\"linear_before_reset\":" + o.linearBeforeReset()
-                + ",\"reverse_only\":" + o.reverseOnly() + "}";
+                + ",\"reverse_only\":" + o.reverseOnly()
+                + ",\"masked_steps\":" + Json.quote(o.masking().steps().name())
+                + ",\"mask_value\":" + (o.masking().maskValue() == null ? "null" : Double.toString(o.masking().maskValue())) + "}";
     }
 
     private static String activations(List<Activation> list) {
@@ -73,7 +77,7 @@ final class SavedModelConfig {
         try {
             CellOptions options = new CellOptions(forward, reverse,
                     clip == null ? CellOptions.NO_CLIP : ((Number) clip).doubleValue(), flag(m, "input_forget", where),
-                    flag(m, "linear_before_reset", where), flag(m, "reverse_only", where));
+                    flag(m, "linear_before_reset", where), flag(m, "reverse_only", where), masking(m, where));
             return new NetworkConfig(cell, integer(m, "input_size", where), integer(m, "hidden_size", where),
                     integer(m, "num_layers", where), flag(m, "bias", where), flag(m, "batch_first", where),
                     ((Number) field(m, "dropout", where)).doubleValue(), flag(m, "bidirectional", where),
@@ -81,6 +85,18 @@ final class SavedModelConfig {
         } catch (IllegalArgumentException | ClassCastException e) {
             throw new ModelException(where + ": rnnport/config does not describe a valid network: " + e.getMessage(), e);
         }
+    }
+
+    private static Masking masking(Map<?, ?> m, String where) {
+        Object steps = m.get("masked_steps");
+        Object value = m.get("mask_value");
+        MaskedSteps kind;
+        try {
+            kind = steps == null ? MaskedSteps.ZERO_OUTPUT : MaskedSteps.valueOf(steps.toString());
+        } catch (IllegalArgumentException e) {
+            throw new ModelException(where + ": rnnport/config: masked_steps '" + steps + "' is not ZERO_OUTPUT or CARRY_OUTPUT");
+        }
+        return new Masking(kind, value == null ? null : ((Number) value).doubleValue());
     }
 
     private static List<Activation> activations(Object v, String where) {

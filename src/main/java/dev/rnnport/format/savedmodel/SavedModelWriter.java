@@ -5,6 +5,8 @@ import dev.rnnport.format.AtomicFiles;
 import dev.rnnport.format.FormatWriter;
 import dev.rnnport.format.WriteOptions;
 import dev.rnnport.nn.CellKind;
+import dev.rnnport.nn.MaskedSteps;
+import dev.rnnport.nn.Masking;
 import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.Precision;
 import dev.rnnport.nn.RecurrentNetwork;
@@ -13,6 +15,7 @@ import dev.rnnport.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -41,6 +44,9 @@ import org.tensorflow.proto.DataType;
  *   <li>Weights are variables named by the cell and PyTorch's parameter name, in PyTorch's layout and
  *       gate order: {@code lstm/weight_ih_l0}, {@code gru/bias_hh_l1_reverse}, {@code rnn/weight_hh_l0},
  *       {@code lstm/weight_hr_l0}, and {@code lstm/peephole_l0} (i, f, o) for ONNX peepholes.</li>
+ *   <li>A network behind a Keras {@code Masking(mask_value)} masks, in the graph, every step whose
+ *       input features all equal the mask value, with Keras's convention for masked steps. The
+ *       signatures take no lengths or mask.</li>
  *   <li>The string constant {@code rnnport/config} holds the network's settings as JSON
  *       ({@link SavedModelConfig}), from which {@link SavedModelReader} rebuilds the network.</li>
  * </ul>
@@ -53,6 +59,12 @@ public final class SavedModelWriter implements FormatWriter {
     static final String CONFIG_OP = "rnnport/config";
     public static final String SERVING_DEFAULT = "serving_default";
     public static final String INPUT_ONLY = "input_only";
+
+    /** A TensorFlow graph can hold every network rnnport runs, Keras masking included. */
+    @Override
+    public Optional<String> refusal(RecurrentNetwork network, WriteOptions options) {
+        return Optional.empty();
+    }
 
     @Override
     public void write(RecurrentNetwork network, Path folder, WriteOptions options) throws IOException {
@@ -83,8 +95,13 @@ public final class SavedModelWriter implements FormatWriter {
             Output<?> c0 = c.cell() == CellKind.LSTM ? stateInput(ops, "c0", states, batch, c.hiddenSize()) : null;
             // One sub-scope for every variable: TF Java makes each withSubScope call's name unique.
             Ops cellScope = tf.withSubScope(scope(c.cell()));
+            Masking masking = c.options().masking();
+            // A Keras Masking layer's mask comes from the input itself; callers give no mask here.
+            Output<?> valid = masking.maskValue() == null ? null
+                    : ops.op("Any", ops.op("NotEqual", x, ops.scalar(masking.maskValue())), ops.intScalar(2));
             NetworkGraph.Results r = NetworkGraph.build(ops, network,
-                    (o, name, value) -> o.op("Identity", variable(cellScope, name, value, precision)), x, h0, c0, null, false);
+                    (o, name, value) -> o.op("Identity", variable(cellScope, name, value, precision)), x, h0, c0, valid,
+                    masking.steps() == MaskedSteps.CARRY_OUTPUT);
             Output<?> y = c.batchFirst() ? ops.transpose(r.output(), 1, 0, 2) : r.output();
             Output<?> output = ops.identity(y, "output");
             Output<?> hN = ops.identity(r.hN(), "h_n");
