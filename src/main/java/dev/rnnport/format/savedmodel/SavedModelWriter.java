@@ -66,9 +66,16 @@ public final class SavedModelWriter implements FormatWriter {
         return Optional.empty();
     }
 
+    /** Runs in the temporary folder once TensorFlow has filled it; tests make a write fail there. */
+    static AtomicFiles.FolderContent afterExport = tmp -> { };
+
     @Override
     public void write(RecurrentNetwork network, Path folder, WriteOptions options) throws IOException {
-        AtomicFiles.writeFolder(folder, tmp -> export(network, tmp));
+        requireCanHold(network, options, folder, "a SavedModel");
+        AtomicFiles.writeFolder(folder, tmp -> {
+            export(network, tmp);
+            afterExport.writeInto(tmp);
+        });
     }
 
     /** The variable scope of a cell: lstm, gru or rnn. */

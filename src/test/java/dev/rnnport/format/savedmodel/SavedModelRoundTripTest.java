@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rnnport.ModelException;
+import dev.rnnport.RnnportException;
 import dev.rnnport.Weights;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.WriteOptions;
@@ -17,6 +18,7 @@ import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.tensor.DType;
 import dev.rnnport.tensor.Tensor;
+import dev.rnnport.testing.ForeignSavedModel;
 import dev.rnnport.testing.GridCase;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,13 +29,6 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tensorflow.Graph;
-import org.tensorflow.Operand;
-import org.tensorflow.SavedModelBundle;
-import org.tensorflow.Session;
-import org.tensorflow.Signature;
-import org.tensorflow.op.Ops;
-import org.tensorflow.types.TFloat32;
 
 /** IR → SavedModel → IR gives the same network bit for bit; foreign and failed folders are handled in one line. */
 class SavedModelRoundTripTest {
@@ -110,17 +105,7 @@ class SavedModelRoundTripTest {
     /** A SavedModel TF wrote without our config: refused in one line, and still runnable as it is. */
     @Test
     void aForeignSavedModelIsRefusedClearly() throws Exception {
-        Path foreign = tmp.resolve("foreign");
-        try (Graph g = new Graph()) {
-            Ops ops = Ops.create(g);
-            var x = ops.withName("x").placeholder(TFloat32.class);
-            var y = ops.withName("y").math.tanh(x);
-            try (Session s = new Session(g)) {
-                SavedModelBundle.exporter(foreign.toString()).withSession(s)
-                        .withSignature(Signature.builder().key("serving_default").input("x", (Operand<?>) x).output("y", (Operand<?>) y).build())
-                        .export();
-            }
-        }
+        Path foreign = ForeignSavedModel.write(tmp.resolve("foreign"));
         ModelException e = assertThrows(ModelException.class, () -> Weights.load(foreign));
         assertEquals(foreign + ": a SavedModel without rnnport's rnnport/config (not written by rnnport): its weights cannot"
                 + " be read back; run it as it is with --backend tensorflow", e.getMessage());
@@ -130,13 +115,39 @@ class SavedModelRoundTripTest {
     void aFailedWriteLeavesNothing() throws Exception {
         RecurrentNetwork net = networks().findFirst().orElseThrow();
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
-        assertThrows(UncheckedIOException.class, () -> Weights.save(net, file.resolve("model"), ModelFormat.SAVEDMODEL, WriteOptions.DEFAULTS));
-        assertThrows(UncheckedIOException.class, () -> Weights.save(net, file, ModelFormat.SAVEDMODEL, WriteOptions.DEFAULTS));
+        assertThrows(RnnportException.class, () -> Weights.save(net, file.resolve("model"), ModelFormat.SAVEDMODEL, WriteOptions.DEFAULTS));
+        assertThrows(RnnportException.class, () -> Weights.save(net, file, ModelFormat.SAVEDMODEL, WriteOptions.DEFAULTS));
         assertEquals("x", Files.readString(file));
         try (var left = Files.list(tmp)) {
             assertEquals(List.of(file), left.toList(), "nothing but the file that was there");
         }
         assertFalse(Files.exists(tmp.resolve("model")));
+    }
+
+    /** TensorFlow has written the whole SavedModel when the write fails: the old folder stays, no temporary remains. */
+    @Test
+    void aWriteFailingAfterTensorFlowsExportLeavesTheOldFolder() throws Exception {
+        RecurrentNetwork net = networks().findFirst().orElseThrow();
+        Path target = tmp.resolve("model");
+        Weights.save(net, target, ModelFormat.SAVEDMODEL, WriteOptions.DEFAULTS);
+        byte[] before = Files.readAllBytes(target.resolve("saved_model.pb"));
+        List<Path> seen = new ArrayList<>();
+        SavedModelWriter.afterExport = dir -> {
+            seen.add(dir);
+            throw new java.io.IOException("failed midway (simulated)");
+        };
+        try {
+            RecurrentNetwork other = networks().skip(1).findFirst().orElseThrow();
+            assertThrows(RnnportException.class, () -> Weights.save(other, target, ModelFormat.SAVEDMODEL, WriteOptions.DEFAULTS));
+        } finally {
+            SavedModelWriter.afterExport = dir -> { };
+        }
+        assertEquals(1, seen.size());
+        assertFalse(Files.exists(seen.get(0)), "the temporary folder is gone");
+        assertTrue(Files.exists(seen.get(0).getParent()));
+        assertEquals(List.of(target), Files.list(tmp).toList(), "nothing but the old SavedModel");
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(target.resolve("saved_model.pb"))), "the old SavedModel is untouched");
+        assertEquals(net.config(), Weights.load(target).config());
     }
 
     private static ModelFormat detect(Path p) {
