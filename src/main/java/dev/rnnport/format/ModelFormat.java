@@ -24,8 +24,12 @@ public enum ModelFormat {
     SAFETENSORS("safetensors", List.of("safetensors"), SafetensorsReader::new, SafetensorsWriter::new),
     ONNX("onnx", List.of("onnx"), OnnxReader::new, OnnxWriter::new),
     PT("pt", List.of("pt", "pth", "th", "bin"), TorchReader::new, TorchWriter::new),
-    /** A folder, recognised by its saved_model.pb; reading and writing load TensorFlow. */
-    SAVEDMODEL("savedmodel", List.of(), SavedModelReader::new, SavedModelWriter::new);
+    /**
+     * A folder, recognised by its saved_model.pb; reading and writing load TensorFlow. Lambdas, not
+     * constructor references: a reference links the class when this enum is made, and linking
+     * loads TensorFlow's classes, which commands that never touch a SavedModel should not.
+     */
+    SAVEDMODEL("savedmodel", List.of(), () -> new SavedModelReader(), () -> new SavedModelWriter());
 
     private final String name;
     private final List<String> extensions;
