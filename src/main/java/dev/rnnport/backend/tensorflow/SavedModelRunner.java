@@ -34,10 +34,11 @@ final class SavedModelRunner implements AutoCloseable {
     /** rnnport's signature that takes only the input, or null when the model has none. */
     private final SessionFunction inputOnly;
 
-    SavedModelRunner(Path folder) {
+    SavedModelRunner(Path folder, int threads) {
         this.folder = folder;
         try {
-            this.bundle = SavedModelBundle.load(folder.toString(), SavedModelBundle.DEFAULT_TAG);
+            this.bundle = SavedModelBundle.loader(folder.toString()).withTags(SavedModelBundle.DEFAULT_TAG)
+                    .withConfigProto(CompiledNetwork.sessionOptions(threads)).load();
         } catch (TensorFlowException e) {
             throw new ModelException(folder + ": not a SavedModel TensorFlow can load with tag 'serve' ("
                     + CompiledNetwork.firstLine(e.getMessage()) + ")", e);

@@ -124,7 +124,7 @@ public final class TensorFlowBackend implements Backend {
         } catch (IOException e) {
             throw new ModelException(folder + ": cannot read (" + e.getMessage() + ")", e);
         }
-        return cached(key, () -> new SavedModelRunner(folder));
+        return cached(key, () -> new SavedModelRunner(folder, threads));
     }
 
     private CompiledNetwork compiled(Key key) {
