@@ -103,6 +103,8 @@ final class InspectCommand implements Callable<Integer> {
         if (net.hasPeepholes()) {
             m.put("peepholes", true);
         }
+        // What the source format says beyond the IR (Keras merge_mode, the model's other layers).
+        new java.util.TreeMap<>(net.annotations()).forEach(m::put);
         return m;
     }
 

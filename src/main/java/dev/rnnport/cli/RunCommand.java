@@ -49,7 +49,7 @@ final class RunCommand implements Callable<Integer> {
     String precision;
 
     @Option(names = "--backend", defaultValue = "native", paramLabel = "native|onnxruntime|tensorflow",
-            description = "Engine to run on. ONNX Runtime runs an .onnx MODEL as is, other files through an in-memory ONNX model;"
+            description = "Engine to run on. ONNX Runtime runs an .onnx MODEL as is (with --network: that network's nodes cut out of the graph), other files through an in-memory ONNX model;"
                     + " TensorFlow runs a SavedModel folder as is, other files as a TensorFlow graph.")
     String backend;
 
@@ -68,8 +68,9 @@ final class RunCommand implements Callable<Integer> {
         RunOutputs result;
         try (Backend b = Backends.named(backend, threads)) {
             if (b instanceof OnnxRuntimeBackend ort && ModelFormat.detect(modelFile) == ModelFormat.ONNX) {
-                // The file as it is, so that what runs is exactly what was exported.
-                result = ort.runFile(modelFile, inputs(), p);
+                // The file as it is, so that what runs is exactly what was exported; with --network,
+                // that network's own nodes cut out of the graph.
+                result = ort.runFile(modelFile, model.network, inputs(), p);
             } else if (b instanceof TensorFlowBackend tf && ModelFormat.detect(modelFile) == ModelFormat.SAVEDMODEL) {
                 // A SavedModel through its serving signature, whoever wrote it.
                 result = tf.runFile(modelFile, inputs(), p);
