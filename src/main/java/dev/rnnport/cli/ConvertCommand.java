@@ -1,6 +1,6 @@
 package dev.rnnport.cli;
 
-import dev.rnnport.Weights;
+import dev.rnnport.Networks;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.WriteOptions;
 import dev.rnnport.nn.RecurrentNetwork;
@@ -53,17 +53,17 @@ final class ConvertCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ModelFormat target = to != null ? ModelFormat.named(to) : ModelFormat.forOutput(out);
-        RecurrentNetwork net = Weights.load(in, model.toLoadOptions());
+        RecurrentNetwork net = model.load(in);
         PrintWriter console = spec.commandLine().getOut();
         if (!verify) {
-            Weights.save(net, out, target, new WriteOptions(opset));
+            Networks.save(net, out, target, new WriteOptions(opset));
             console.println("wrote " + out + " (" + target.formatName() + "): " + net);
             return Main.OK;
         }
         // Written beside OUT under a hidden name with OUT's extension, proven, then moved into place.
         Path written = beside(out);
         try {
-            Weights.save(net, written, target, new WriteOptions(opset));
+            Networks.save(net, written, target, new WriteOptions(opset));
             ParityReport report = ConversionCheck.check(in, ModelFormat.detect(in), net, written, target, out.toString(),
                     parity.inputs(net.config()), parity.tolerance());
             console.print(report.toTable().replace(written.toString(), out.toString()));

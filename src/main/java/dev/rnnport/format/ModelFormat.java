@@ -1,6 +1,7 @@
 package dev.rnnport.format;
 
 import dev.rnnport.ModelException;
+import dev.rnnport.RnnportException;
 import dev.rnnport.UsageException;
 import dev.rnnport.format.onnx.OnnxReader;
 import dev.rnnport.format.onnx.OnnxWriter;
@@ -70,7 +71,7 @@ public enum ModelFormat {
     /** Recognises an existing file by its extension, else by its first bytes. */
     public static ModelFormat detect(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new ModelException(file + ": no such file");
+            throw new ModelException(RnnportException.Kind.IO, file + ": no such file");
         }
         String ext = extension(file);
         for (ModelFormat f : values()) {

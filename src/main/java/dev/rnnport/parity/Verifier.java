@@ -94,11 +94,11 @@ public final class Verifier {
                 what.add("without lengths");
             }
             if (states) {
-                variants.add(new RunInputs(full.input(), null, null, full.lengths()));
+                variants.add(full.withH0(null).withC0(null));
                 what.add("with zero initial states");
             }
             if (states && full.lengths() != null) {
-                variants.add(RunInputs.of(full.input()));
+                variants.add(full.withLengths(null).withH0(null).withC0(null));
                 what.add("without lengths and with zero initial states");
             }
         }

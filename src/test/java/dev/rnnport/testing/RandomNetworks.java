@@ -1,7 +1,6 @@
 package dev.rnnport.testing;
 
 import dev.rnnport.nn.CellKind;
-import dev.rnnport.nn.CellOptions;
 import dev.rnnport.nn.DirectionWeights;
 import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.RecurrentNetwork;
@@ -12,50 +11,54 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Networks with seeded random weights, drawn as PyTorch initialises them (uniform in
- * [-1/sqrt(hidden), 1/sqrt(hidden)]) and stored as float32, so that every file format holds them
- * exactly. For tests that need many configurations without fixtures.
+ * Networks of any configuration with seeded uniform weights in [-k, k], k = 1/sqrt(hidden_size) as
+ * PyTorch initialises them: for tests whose expected values come from another computation of the
+ * same network (a whole-sequence run, a serial run), never from these weights' own outputs.
  */
 public final class RandomNetworks {
     private RandomNetworks() {
     }
 
-    /** A PyTorch module's settings with random weights; {@code projSize} 0 for none. */
+    public static RecurrentNetwork of(NetworkConfig c, long seed) {
+        return of(c, seed, false);
+    }
+
+    /** A PyTorch module's settings (default options, no dropout) with random weights; {@code projSize} 0 for none. */
     public static RecurrentNetwork of(CellKind cell, int inputSize, int hidden, int layers, boolean bidirectional,
                                       boolean batchFirst, boolean bias, int projSize, long seed) {
-        NetworkConfig c = new NetworkConfig(cell, inputSize, hidden, layers, bias, batchFirst, 0.0, bidirectional, projSize,
-                CellOptions.defaults(cell));
-        return withRandomWeights(c, seed);
+        return of(new NetworkConfig(cell, inputSize, hidden, layers, bias, batchFirst, 0.0, bidirectional, projSize,
+                dev.rnnport.nn.CellOptions.defaults(cell)), seed);
     }
 
-    /** Random weights of the shapes {@code config} needs. */
-    public static RecurrentNetwork withRandomWeights(NetworkConfig c, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
+    /** @param peepholes give every direction of an LSTM peephole weights */
+    public static RecurrentNetwork of(NetworkConfig c, long seed, boolean peepholes) {
+        SplittableRandom r = new SplittableRandom(seed);
         double k = 1 / Math.sqrt(c.hiddenSize());
         int gh = c.cell().gates() * c.hiddenSize();
-        List<DirectionWeights> ws = new ArrayList<>();
+        List<DirectionWeights> weights = new ArrayList<>();
         for (int layer = 0; layer < c.numLayers(); layer++) {
             for (int d = 0; d < c.directions(); d++) {
-                ws.add(new DirectionWeights(
-                        uniform(random, k, gh, c.layerInputSize(layer)),
-                        uniform(random, k, gh, c.outputSize()),
-                        c.bias() ? uniform(random, k, gh) : null,
-                        c.bias() ? uniform(random, k, gh) : null,
-                        c.projSize() > 0 ? uniform(random, k, c.projSize(), c.hiddenSize()) : null,
-                        null));
+                weights.add(new DirectionWeights(
+                        uniform(r, k, gh, c.layerInputSize(layer)),
+                        uniform(r, k, gh, c.outputSize()),
+                        c.bias() ? uniform(r, k, gh) : null,
+                        c.bias() ? uniform(r, k, gh) : null,
+                        c.projSize() > 0 ? uniform(r, k, c.projSize(), c.hiddenSize()) : null,
+                        peepholes && c.cell() == CellKind.LSTM ? uniform(r, k, 3 * c.hiddenSize()) : null));
             }
         }
-        return new RecurrentNetwork(c, ws);
+        return new RecurrentNetwork(c, weights);
     }
 
-    private static Tensor uniform(SplittableRandom random, double k, int... shape) {
+    /** Seeded uniform values in [-k, k], rounded to float32. */
+    public static Tensor uniform(SplittableRandom r, double k, int... shape) {
         int n = 1;
         for (int s : shape) {
             n *= s;
         }
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
-            v[i] = random.nextDouble(-k, k);
+            v[i] = r.nextDouble(-k, k);
         }
         return Tensor.of(DType.F32, shape, v);
     }

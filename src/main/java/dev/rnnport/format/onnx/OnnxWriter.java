@@ -1,6 +1,8 @@
 package dev.rnnport.format.onnx;
 
 import dev.rnnport.ModelException;
+import dev.rnnport.RnnportException;
+import dev.rnnport.format.MaskingCompatibility;
 import dev.rnnport.format.AtomicFiles;
 import dev.rnnport.format.FormatWriter;
 import dev.rnnport.format.WriteOptions;
@@ -15,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Writes a network as an ONNX model that ONNX Runtime runs, with the interface of
@@ -44,8 +47,23 @@ import java.util.List;
 public final class OnnxWriter implements FormatWriter {
     static final String DROPOUT_KEY = "rnnport.dropout";
 
+    /** ONNX's LSTM, GRU and RNN nodes hold every option; only the Loop form of a projected LSTM has limits. */
+    @Override
+    public Optional<String> refusal(RecurrentNetwork network, WriteOptions options) {
+        Optional<String> masking = MaskingCompatibility.refusal(network, "ONNX");
+        if (masking.isPresent()) {
+            return masking;
+        }
+        if (network.config().projSize() == 0) {
+            return Optional.empty();
+        }
+        int opset = options.opset() == 0 ? OnnxOpsets.DEFAULT : options.opset();
+        return ProjectionLoopWriter.refusal(network, opset);
+    }
+
     @Override
     public void write(RecurrentNetwork network, Path file, WriteOptions options) throws IOException {
+        requireCanHold(network, options, file, "ONNX");
         ModelProto model;
         try {
             model = toModel(network, options.opset());
@@ -69,7 +87,10 @@ public final class OnnxWriter implements FormatWriter {
         int op = OnnxOpsets.choose(opset);
         NetworkConfig cfg = network.config();
         if (cfg.projSize() > 0) {
-            ProjectionLoopWriter.checkSupported(network, op);
+            Optional<String> why = ProjectionLoopWriter.refusal(network, op);
+            if (why.isPresent()) {
+                throw new ModelException(RnnportException.Kind.UNSUPPORTED, why.get());
+            }
         }
         GraphBuilder b = new GraphBuilder(op, cfg.cell().moduleName().toLowerCase(java.util.Locale.ROOT));
         int f = TensorProto.DataType.FLOAT_VALUE;

@@ -1,6 +1,5 @@
 package dev.rnnport.format.onnx;
 
-import dev.rnnport.ModelException;
 import dev.rnnport.format.onnx.proto.Onnx.NodeProto;
 import dev.rnnport.format.onnx.proto.Onnx.TensorProto;
 import dev.rnnport.nn.CellOptions;
@@ -11,6 +10,7 @@ import dev.rnnport.tensor.DType;
 import dev.rnnport.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An LSTM with proj_size as primitive operators, since ONNX's LSTM has no projection (and
@@ -44,8 +44,8 @@ final class ProjectionLoopWriter {
         this.cfg = net.config();
     }
 
-    /** Refuses, by name, what the Loop form does not compute. */
-    static void checkSupported(RecurrentNetwork net, int opset) {
+    /** Why the Loop form cannot compute {@code net} at {@code opset}, naming the feature; empty when it can. */
+    static Optional<String> refusal(RecurrentNetwork net, int opset) {
         NetworkConfig c = net.config();
         CellOptions o = c.options();
         String why = null;
@@ -61,10 +61,8 @@ final class ProjectionLoopWriter {
                 CellOptions.defaultActivations(c.cell())).equals(o.withReverseOnly(false))) {
             why = "activations " + o.forwardActivations() + " / " + o.reverseActivations();
         }
-        if (why != null) {
-            throw new ModelException("LSTM with proj_size " + c.projSize() + " is written as a Loop of primitive"
-                    + " operators, which does not support " + why);
-        }
+        return why == null ? Optional.empty() : Optional.of("LSTM with proj_size " + c.projSize()
+                + " is written as a Loop of primitive operators, which does not support " + why);
     }
 
     /** The layer's output (seq, batch, dirs*proj), h_n (dirs, batch, proj) and c_n (dirs, batch, hidden). */
