@@ -103,19 +103,22 @@ public final class Verifier {
             }
         }
         String firstRefusal = null;
+        String lastRefusal = null;
         for (int i = 0; i < variants.size(); i++) {
             try {
                 RunOutputs out = c.run(variants.get(i));
                 return new Attempt(variants.get(i), out, i == 0 ? null : "ran " + what.get(i) + ": " + firstRefusal, null, false);
             } catch (UsageException | ModelException | UnsupportedOperationException refused) {
+                lastRefusal = reason(refused);
                 if (firstRefusal == null) {
-                    firstRefusal = reason(refused);
+                    firstRefusal = lastRefusal;
                 }
             } catch (RuntimeException crash) {
                 return new Attempt(null, null, null, reason(crash), true);
             }
         }
-        return new Attempt(null, null, null, firstRefusal, false);
+        // Refused even the plainest inputs: that refusal is the one that matters.
+        return new Attempt(null, null, null, lastRefusal, false);
     }
 
     private List<TensorDifference> compare(RunOutputs ref, RunOutputs got, RunInputs used) {
