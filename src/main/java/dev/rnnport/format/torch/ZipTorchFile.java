@@ -52,7 +52,7 @@ final class ZipTorchFile extends TorchFile {
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
-        } catch (ZipException | IllegalArgumentException e) {
+        } catch (ZipException | java.io.EOFException | IllegalArgumentException e) {
             throw new ModelException(file + ": not a readable zip archive (" + e.getMessage() + "); truncated or damaged?");
         }
         try {
@@ -158,8 +158,8 @@ final class ZipTorchFile extends TorchFile {
                         + size + " bytes (truncated file?)");
             }
             return b;
-        } catch (ZipException ex) {
-            throw new ModelException(file + ": record " + e.getName() + " is damaged (" + ex.getMessage() + ")");
+        } catch (ZipException | java.io.EOFException ex) {
+            throw new ModelException(file + ": record " + e.getName() + " is damaged or truncated (" + ex.getMessage() + ")");
         }
     }
 
