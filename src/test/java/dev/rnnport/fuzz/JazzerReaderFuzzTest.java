@@ -47,32 +47,32 @@ class JazzerReaderFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "10m")
+    @FuzzTest(maxDuration = "5m")
     void npy(byte[] data) {
         check("npy", data);
     }
 
-    @FuzzTest(maxDuration = "10m")
+    @FuzzTest(maxDuration = "5m")
     void safetensors(byte[] data) {
         check("safetensors", data);
     }
 
-    @FuzzTest(maxDuration = "10m")
+    @FuzzTest(maxDuration = "5m")
     void pt_zip(byte[] data) {
         check("pt_zip", data);
     }
 
-    @FuzzTest(maxDuration = "10m")
+    @FuzzTest(maxDuration = "5m")
     void pt_legacy(byte[] data) {
         check("pt_legacy", data);
     }
 
-    @FuzzTest(maxDuration = "10m")
+    @FuzzTest(maxDuration = "5m")
     void torchscript(byte[] data) {
         check("torchscript", data);
     }
 
-    @FuzzTest(maxDuration = "10m")
+    @FuzzTest(maxDuration = "5m")
     void onnx(byte[] data) {
         check("onnx", data);
     }
