@@ -1,6 +1,5 @@
 package dev.rnnport.cli;
 
-import dev.rnnport.Weights;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.NamedNetwork;
 import dev.rnnport.nn.CellKind;
@@ -39,7 +38,7 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ModelFormat format = ModelFormat.detect(file);
-        List<NamedNetwork> all = Weights.loadAll(file, model.toLoadOptions());
+        List<NamedNetwork> all = model.loadAll(file);
         List<Map<String, Object>> described = new ArrayList<>();
         for (NamedNetwork n : all) {
             described.add(describe(n));
@@ -104,6 +103,8 @@ final class InspectCommand implements Callable<Integer> {
         if (net.hasPeepholes()) {
             m.put("peepholes", true);
         }
+        // What the source format says beyond the IR (Keras merge_mode, the model's other layers).
+        new java.util.TreeMap<>(net.annotations()).forEach(m::put);
         return m;
     }
 

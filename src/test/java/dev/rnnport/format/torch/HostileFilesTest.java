@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rnnport.ModelException;
-import dev.rnnport.Weights;
+import dev.rnnport.Networks;
 import dev.rnnport.format.LoadOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +38,7 @@ class HostileFilesTest {
 
     static ModelException refusal(String name) {
         Path file = HOSTILE.resolve(name);
-        ModelException e = assertThrows(ModelException.class, () -> Weights.loadAll(file, LoadOptions.DEFAULTS));
+        ModelException e = assertThrows(ModelException.class, () -> Networks.loadAll(file, LoadOptions.DEFAULTS));
         assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
         assertTrue(e.getMessage().contains(file.toString()), "names the file: " + e.getMessage());
         return e;
