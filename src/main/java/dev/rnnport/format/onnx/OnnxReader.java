@@ -87,7 +87,7 @@ public final class OnnxReader implements FormatReader {
             }
             return found;
         } catch (ModelException e) {
-            throw new ModelException(source + ": " + e.getMessage(), e);
+            throw new ModelException(dev.rnnport.util.Printable.oneLine(source + ": " + e.getMessage()), e);
         }
     }
 
