@@ -1,6 +1,7 @@
 package dev.rnnport.format;
 
 import dev.rnnport.ModelException;
+import dev.rnnport.RnnportException;
 import dev.rnnport.UsageException;
 import dev.rnnport.format.keras.KerasFiles;
 import dev.rnnport.format.keras.KerasH5Reader;
@@ -77,7 +78,7 @@ public enum ModelFormat {
     /** Recognises an existing file by its extension, else by its first bytes. */
     public static ModelFormat detect(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new ModelException(file + ": no such file");
+            throw new ModelException(RnnportException.Kind.IO, file + ": no such file");
         }
         // Formats with an unmistakable signature are recognised by content whatever the name says.
         if (KerasFiles.isHdf5(file)) {

@@ -31,7 +31,7 @@ public record CellOptions(List<Activation> forwardActivations, List<Activation> 
         // The kernel picks the reverse list for a reversed pass; a reverse-only network has one list.
         reverseActivations = reverseOnly ? forwardActivations : List.copyOf(reverseActivations);
         if (!(clip > 0)) {
-            throw new IllegalArgumentException("clip must be positive, found " + clip);
+            throw new ConfigException("clip must be positive, found " + clip);
         }
         if (masking == null) {
             masking = Masking.ZEROS;

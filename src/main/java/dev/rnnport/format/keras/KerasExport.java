@@ -1,6 +1,7 @@
 package dev.rnnport.format.keras;
 
 import dev.rnnport.ModelException;
+import dev.rnnport.RnnportException;
 import dev.rnnport.nn.Activation;
 import dev.rnnport.nn.CellKind;
 import dev.rnnport.nn.CellOptions;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A network as the Keras layers that compute it: one recurrent layer per IR layer (Bidirectional
@@ -58,6 +60,19 @@ final class KerasExport {
         this.inputSize = inputSize;
         this.maskValue = maskValue;
         this.layers = layers;
+    }
+
+    private static final String KERAS_HAS_NO = "Keras has no ";
+
+    /** Why a Keras of the given major version cannot hold {@code net}; empty when it can. */
+    static Optional<String> refusal(RecurrentNetwork net, int kerasMajor) {
+        try {
+            of(net, kerasMajor, "Keras");
+            return Optional.empty();
+        } catch (ModelException e) {
+            String m = e.getMessage();
+            return Optional.of(m.substring(m.indexOf(KERAS_HAS_NO)));
+        }
     }
 
     /** The layers of {@code net} for a Keras of the given major version (2: tf.keras .h5, 3: .keras). */
@@ -113,7 +128,7 @@ final class KerasExport {
             }
         }
         if (refuse != null) {
-            throw new ModelException("cannot write " + format + ": Keras has no " + refuse);
+            throw new ModelException(RnnportException.Kind.UNSUPPORTED, "cannot write " + format + ": " + KERAS_HAS_NO + refuse);
         }
         String cellClass = switch (c.cell()) {
             case LSTM -> "LSTM";

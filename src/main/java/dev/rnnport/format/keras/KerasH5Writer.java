@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Writes a network as a Keras {@code .h5} full model in the layout tf.keras 2.x's
@@ -25,6 +26,11 @@ import java.util.Map;
  * listed with an empty {@code weight_names}, as Keras lists every layer.
  */
 public final class KerasH5Writer implements FormatWriter {
+
+    @Override
+    public Optional<String> refusal(RecurrentNetwork network, WriteOptions options) {
+        return KerasExport.refusal(network, 2);
+    }
 
     @Override
     public void write(RecurrentNetwork network, Path file, WriteOptions options) throws IOException {

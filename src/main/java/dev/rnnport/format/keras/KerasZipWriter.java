@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -27,6 +28,11 @@ import java.util.zip.ZipOutputStream;
  * their own). hard_sigmoid is Keras 3's, clip(x/6 + 0.5, 0, 1).
  */
 public final class KerasZipWriter implements FormatWriter {
+
+    @Override
+    public Optional<String> refusal(RecurrentNetwork network, WriteOptions options) {
+        return KerasExport.refusal(network, 3);
+    }
 
     @Override
     public void write(RecurrentNetwork network, Path file, WriteOptions options) throws IOException {
