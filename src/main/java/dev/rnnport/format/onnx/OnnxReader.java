@@ -70,6 +70,9 @@ public final class OnnxReader implements FormatReader {
                 RecurrentNetwork net = found.get(0).network();
                 found = List.of(new NamedNetwork(found.get(0).name(), new RecurrentNetwork(
                         net.config().withDropout(parseDropout(dropout)), net.weights())));
+            } else {
+                // The graph says everything inference needs; training's dropout only our metadata records.
+                found = found.stream().map(n -> n.withNotRecorded(NamedNetwork.Setting.DROPOUT)).toList();
             }
             if (found.isEmpty()) {
                 TreeSet<String> ops = new TreeSet<>();
@@ -84,7 +87,7 @@ public final class OnnxReader implements FormatReader {
             }
             return found;
         } catch (ModelException e) {
-            throw new ModelException(source + ": " + e.getMessage(), e);
+            throw new ModelException(dev.rnnport.util.Printable.oneLine(source + ": " + e.getMessage()), e);
         }
     }
 

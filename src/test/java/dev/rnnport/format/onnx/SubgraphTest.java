@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rnnport.ModelException;
 import dev.rnnport.UsageException;
-import dev.rnnport.Weights;
 import dev.rnnport.format.LoadOptions;
 import dev.rnnport.format.NamedNetwork;
 import dev.rnnport.nn.NativeEngine;
@@ -61,7 +60,7 @@ class SubgraphTest {
     @Test
     void severalNetworksNeedAChoice() {
         Path f = GraphCase.ROOT.resolve("if_lstm.onnx");
-        UsageException e = assertThrows(UsageException.class, () -> Weights.load(f));
+        UsageException e = assertThrows(UsageException.class, () -> dev.rnnport.Networks.load(f));
         assertTrue(e.getMessage().contains("If_0/else_branch/LSTM_7, If_0/then_branch/LSTM_3"), e.getMessage());
     }
 
@@ -101,12 +100,12 @@ class SubgraphTest {
 
     private static String loadError(String file) {
         Path f = GraphCase.ROOT.resolve(file);
-        ModelException e = assertThrows(ModelException.class, () -> Weights.load(f));
+        ModelException e = assertThrows(ModelException.class, () -> dev.rnnport.Networks.load(f));
         assertTrue(e.getMessage().startsWith(f + ": "), e.getMessage());
         return e.getMessage();
     }
 
     private static List<String> names(String file) {
-        return Weights.loadAll(GraphCase.ROOT.resolve(file), LoadOptions.DEFAULTS).stream().map(NamedNetwork::name).toList();
+        return dev.rnnport.Networks.loadAll(GraphCase.ROOT.resolve(file), LoadOptions.DEFAULTS).stream().map(NamedNetwork::name).toList();
     }
 }
