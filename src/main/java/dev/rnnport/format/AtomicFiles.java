@@ -59,9 +59,11 @@ public final class AtomicFiles {
         Path tmp = inFolder(dir, () -> newSibling(dir, target, ".tmp", false));
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                OutputStream out = streamFilter.apply(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16));
+                OutputStream file = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+                OutputStream out = streamFilter.apply(unclosable(file));
                 content.writeTo(out);
                 out.flush();
+                file.flush();
                 ch.force(true); // the bytes are on disk before the name points at them
             }
             keepPermissions(target, tmp);
@@ -69,6 +71,24 @@ public final class AtomicFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * {@code out}, whose close only flushes: content that closes its stream (a zip writer does)
+     * must not close the channel that is still to be synced.
+     */
+    private static OutputStream unclosable(OutputStream out) {
+        return new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                out.flush();
+            }
+        };
     }
 
     public static void write(Path target, byte[] bytes) throws IOException {
