@@ -68,7 +68,7 @@ public final class TorchReader implements FormatReader {
             List<NamedNetwork> out = new ArrayList<>(found.size());
             for (NamedNetwork n : found) {
                 TensorTree.ModuleSettings s = tree.settings().get(n.name());
-                out.add(s == null ? n : new NamedNetwork(n.name(), apply(n.network(), s)));
+                out.add(s == null ? n : recorded(n.withNetwork(apply(n.network(), s)), s));
             }
             return out;
         } catch (java.io.UncheckedIOException e) {
@@ -76,6 +76,20 @@ public final class TorchReader implements FormatReader {
         } catch (ModelException e) {
             throw Printable.oneLine(e); // names from the pickle may hold newlines
         }
+    }
+
+    /** Marks what the pickled module recorded about itself. */
+    private static NamedNetwork recorded(NamedNetwork n, TensorTree.ModuleSettings s) {
+        if (s.batchFirst() != null) {
+            n = n.withRecorded(NamedNetwork.Setting.BATCH_FIRST);
+        }
+        if (s.nonlinearity() != null) {
+            n = n.withRecorded(NamedNetwork.Setting.NONLINEARITY);
+        }
+        if (s.dropout() != null) {
+            n = n.withRecorded(NamedNetwork.Setting.DROPOUT);
+        }
+        return n;
     }
 
     /**
