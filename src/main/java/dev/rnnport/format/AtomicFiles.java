@@ -59,16 +59,9 @@ public final class AtomicFiles {
         Path tmp = inFolder(dir, () -> newSibling(dir, target, ".tmp", false));
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-<<<<<<< HEAD
-                OutputStream file = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
-                OutputStream out = streamFilter.apply(unclosable(file));
-                content.writeTo(out);
-=======
                 OutputStream out = streamFilter.apply(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16));
                 content.writeTo(new KeptOpen(out));
->>>>>>> main
                 out.flush();
-                file.flush();
                 ch.force(true); // the bytes are on disk before the name points at them
             }
             keepPermissions(target, tmp);
@@ -76,24 +69,6 @@ public final class AtomicFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
-    }
-
-    /**
-     * {@code out}, whose close only flushes: content that closes its stream (a zip writer does)
-     * must not close the channel that is still to be synced.
-     */
-    private static OutputStream unclosable(OutputStream out) {
-        return new java.io.FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                out.flush();
-            }
-        };
     }
 
     public static void write(Path target, byte[] bytes) throws IOException {
