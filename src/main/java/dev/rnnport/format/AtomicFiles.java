@@ -53,13 +53,31 @@ public final class AtomicFiles {
         void writeInto(Path folder) throws IOException;
     }
 
+    /**
+     * {@code out} with a close that only flushes: a content that closes what it is given (a
+     * ZipOutputStream does) must not close the channel before it is synced and moved into place.
+     */
+    private static OutputStream unclosable(OutputStream out) {
+        return new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        };
+    }
+
     public static void write(Path target, Content content) throws IOException {
         Path dir = parent(target);
         inFolder(dir, () -> createFolders(dir));
         Path tmp = inFolder(dir, () -> newSibling(dir, target, ".tmp", false));
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                OutputStream out = streamFilter.apply(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16));
+                OutputStream out = streamFilter.apply(new BufferedOutputStream(unclosable(Channels.newOutputStream(ch)), 1 << 16));
                 content.writeTo(out);
                 out.flush();
                 ch.force(true); // the bytes are on disk before the name points at them
