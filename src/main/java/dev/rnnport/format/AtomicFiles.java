@@ -53,32 +53,14 @@ public final class AtomicFiles {
         void writeInto(Path folder) throws IOException;
     }
 
-    /**
-     * {@code out} with a close that only flushes: a content that closes what it is given (a
-     * ZipOutputStream does) must not close the channel before it is synced and moved into place.
-     */
-    private static OutputStream unclosable(OutputStream out) {
-        return new java.io.FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                flush();
-            }
-        };
-    }
-
     public static void write(Path target, Content content) throws IOException {
         Path dir = parent(target);
         inFolder(dir, () -> createFolders(dir));
         Path tmp = inFolder(dir, () -> newSibling(dir, target, ".tmp", false));
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                OutputStream out = streamFilter.apply(new BufferedOutputStream(unclosable(Channels.newOutputStream(ch)), 1 << 16));
-                content.writeTo(out);
+                OutputStream out = streamFilter.apply(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16));
+                content.writeTo(new KeptOpen(out));
                 out.flush();
                 ch.force(true); // the bytes are on disk before the name points at them
             }
@@ -203,6 +185,38 @@ public final class AtomicFiles {
             for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(q);
             }
+        }
+    }
+
+    /**
+     * The stream a {@link Content} writes to: closing it (as a ZipOutputStream does when it is
+     * closed) only flushes, because the file must stay open until its bytes are forced to disk.
+     */
+    private static final class KeptOpen extends OutputStream {
+        private final OutputStream out;
+
+        KeptOpen(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
         }
     }
 }

@@ -203,6 +203,25 @@ class DiagnosisTest {
         assertTrue(row.diagnosis().cause().startsWith("the input is read with batch_first=true"), row.diagnosis().summary());
     }
 
+    /** Outputs recorded from a Keras model (masked steps repeat the last output) checked against a PyTorch file (zeros). */
+    @Test
+    void kerasMaskingTakenForZeroPadding() throws Exception {
+        RecurrentNetwork pyTorchFile = RandomNetworks.of(CellKind.GRU, 3, 4, 1, false, true, true, 0, 10);
+        NetworkConfig c = pyTorchFile.config();
+        RecurrentNetwork keras = new RecurrentNetwork(c.withOptions(c.options().withMasking(dev.rnnport.nn.Masking.KERAS)),
+                pyTorchFile.weights());
+        Path file = tmp.resolve("gru.pt");
+        Networks.save(pyTorchFile, file, ModelFormat.PT, WriteOptions.DEFAULTS);
+        RunInputs in = ParityInputs.random(c, 6, 3, 13, true).inputs().withH0(null);
+        RunOutputs truth = new NativeEngine(Precision.FLOAT64).run(keras, in);
+        RecurrentNetwork read = Networks.load(file);
+        ParityReport report = new Verifier(read, Tolerance.DEFAULT).check(file.toString(), ParityInputs.given(in),
+                Contenders.reference(read), List.of(Contender.fixed("recorded from Keras", x -> truth, null)));
+        Diagnosis d = report.rows().get(0).diagnosis();
+        assertNotNull(d, report.toTable());
+        assertEquals("masked steps repeat the previous output (Keras masking) instead of giving zeros (padding)", d.cause(), d.summary());
+    }
+
     /**
      * An engine that mishandles one layer is localised by running layer by layer: a kernel that swaps the
      * forget and output gates of reverse passes over a layer whose input is two directions wide (layer 1).

@@ -36,7 +36,7 @@ class GeneratedFilesTest {
             assertTrue(net.config().batchFirst());
             for (Precision p : Precision.values()) {
                 double tol = p == Precision.FLOAT64 ? 1e-9 : 1e-5;
-                RunOutputs out = new NativeEngine(p).run(net, RunInputs.of(c.input()));
+                RunOutputs out = new NativeEngine(p).run(net, c.inputs(net));
                 Closeness.assertClose(c.output(), out.output(), tol, c.name() + " output " + p);
                 Closeness.assertClose(c.hN(), out.hN(), tol, c.name() + " h_n " + p);
                 if (c.cN() != null) {
@@ -136,6 +136,28 @@ class GeneratedFilesTest {
         RunOutputs out = new NativeEngine(Precision.FLOAT64).run(noValue, RunInputs.of(c.input()).withMask(c.mask()));
         Closeness.assertClose(c.output(), out.output(), 1e-9, "output");
         Closeness.assertClose(c.hN(), out.hN(), 1e-9, "h_n");
+    }
+
+    @Test
+    void embeddingMaskZeroAsksForTheMaskWithTheRun() {
+        Masking m = Networks.load(KerasCase.named("embedding_mask_zero_lstm").model()).config().options().masking();
+        assertEquals(MaskedSteps.CARRY_OUTPUT, m.steps());
+        assertNull(m.maskValue());
+    }
+
+    @Test
+    void layersThatDoNotAgreeAreSeparateNetworksNamedByLayer() throws Exception {
+        java.nio.file.Path dir = KerasCase.ROOT.resolve("two_networks");
+        List<dev.rnnport.format.NamedNetwork> all = Networks.loadAll(dir.resolve("model.h5"), dev.rnnport.format.LoadOptions.DEFAULTS);
+        assertEquals(List.of("lstm", "lstm_1"), all.stream().map(dev.rnnport.format.NamedNetwork::name).toList());
+        for (String name : List.of("lstm", "lstm_1")) {
+            java.nio.file.Path refs = name.equals("lstm") ? dir : dir.resolve(name);
+            RecurrentNetwork net = Networks.load(dir.resolve("model.h5"), new dev.rnnport.format.LoadOptions(name, null, null));
+            RunOutputs out = new NativeEngine(Precision.FLOAT64).run(net,
+                    RunInputs.of(dev.rnnport.tensor.Npy.read(refs.resolve("input.npy"))));
+            Closeness.assertClose(dev.rnnport.tensor.Npy.read(refs.resolve("output.npy")), out.output(), 1e-9, name);
+            Closeness.assertClose(dev.rnnport.tensor.Npy.read(refs.resolve("h_n.npy")), out.hN(), 1e-9, name);
+        }
     }
 
     @Test

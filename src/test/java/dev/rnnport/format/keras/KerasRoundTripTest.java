@@ -43,6 +43,14 @@ class KerasRoundTripTest {
                 DynamicTest.dynamicTest(format.formatName() + " " + c.name(), () -> {
                     RecurrentNetwork net = Networks.load(c.model());
                     Path file = tmp.resolve(c.name() + "." + format.formatName());
+                    if (net.config().options().masking().maskValue() == null && !net.config().options().masking().isPyTorchLike()) {
+                        // A mask made by an Embedding we do not write cannot be written either.
+                        ModelException e = assertThrows(ModelException.class,
+                                () -> Networks.save(net, file, format, WriteOptions.DEFAULTS));
+                        assertTrue(e.getMessage().contains("masking given with the run"), e.getMessage());
+                        assertTrue(Files.notExists(file));
+                        return;
+                    }
                     if (otherErasHardSigmoid(net, format)) {
                         // Keras 2's clip(0.2x + 0.5) has no name in Keras 3 and Keras 3's clip(x/6 + 0.5) none in Keras 2.
                         ModelException e = assertThrows(ModelException.class,
@@ -59,7 +67,7 @@ class KerasRoundTripTest {
                             "keras.layers", "keras.go_backwards")) {
                         assertEquals(net.annotations().get(key), back.annotations().get(key), key);
                     }
-                    RunOutputs out = new NativeEngine(Precision.FLOAT64).run(back, RunInputs.of(c.input()));
+                    RunOutputs out = new NativeEngine(Precision.FLOAT64).run(back, c.inputs(back));
                     Closeness.assertClose(c.output(), out.output(), 1e-9, c.name());
                 })));
     }

@@ -85,6 +85,19 @@ class SubgraphTest {
         assertTrue(m.contains("refused before allocating"), m);
     }
 
+    @Test
+    void withoutRecurrentNodesTheOpsOfSubgraphsAreListedToo() {
+        var branch = dev.rnnport.format.onnx.proto.Onnx.GraphProto.newBuilder().setName("b")
+                .addNode(dev.rnnport.format.onnx.proto.Onnx.NodeProto.newBuilder().setOpType("Gemm").addInput("x").addOutput("y"));
+        var iff = dev.rnnport.format.onnx.proto.Onnx.NodeProto.newBuilder().setOpType("If").addInput("c").addOutput("y")
+                .addAttribute(GraphBuilder.graphAttr("then_branch", branch.build()))
+                .addAttribute(GraphBuilder.graphAttr("else_branch", branch.build()));
+        var model = dev.rnnport.format.onnx.proto.Onnx.ModelProto.newBuilder().setIrVersion(8)
+                .setGraph(dev.rnnport.format.onnx.proto.Onnx.GraphProto.newBuilder().setName("g").addNode(iff)).build();
+        ModelException e = assertThrows(ModelException.class, () -> OnnxReader.read(model, java.util.Map.of(), "m.onnx"));
+        assertEquals("m.onnx: graph 'g' has no LSTM, GRU or RNN node (found only If; in its subgraphs only Gemm)", e.getMessage());
+    }
+
     private static String loadError(String file) {
         Path f = GraphCase.ROOT.resolve(file);
         ModelException e = assertThrows(ModelException.class, () -> dev.rnnport.Networks.load(f));
