@@ -85,7 +85,8 @@ public final class FileRuntimes {
         static RunInputs batched(RunInputs in, NetworkConfig config) {
             Tensor x = in.input();
             int[] shape = config.batchFirst() ? new int[] {1, x.dim(0), x.dim(1)} : new int[] {x.dim(0), 1, x.dim(1)};
-            return new RunInputs(x.reshape(shape), state(in.h0()), state(in.c0()), in.lengths());
+            Tensor mask = in.mask() == null || in.mask().rank() != 1 ? in.mask() : in.mask().reshape(1, in.mask().dim(0));
+            return new RunInputs(x.reshape(shape), state(in.h0()), state(in.c0()), in.lengths(), mask);
         }
 
         private static Tensor state(Tensor s) {
