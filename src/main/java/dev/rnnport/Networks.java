@@ -145,7 +145,7 @@ public final class Networks {
         if (o.nonlinearity() != null && c.cell().isRnn()) {
             c = c.withCell(o.nonlinearity());
         }
-        return c.equals(net.config()) ? net : new RecurrentNetwork(c, net.weights());
+        return c.equals(net.config()) ? net : new RecurrentNetwork(c, net.weights(), net.annotations());
     }
 
     /**

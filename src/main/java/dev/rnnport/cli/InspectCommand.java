@@ -44,14 +44,22 @@ final class InspectCommand implements Callable<Integer> {
             described.add(describe(n));
         }
         var out = spec.commandLine().getOut();
+        // Globals a PyTorch file's pickles name beyond tensor rebuilding: what Python would import and call.
+        List<String> foreign = format == ModelFormat.PT ? new dev.rnnport.format.torch.TorchReader().foreignGlobals(file) : List.of();
+        String foreignNote = "Python would import and call these when loading this file; rnnport did not";
         if (json) {
             out.println("{\"file\":" + Json.quote(file.toString()) + ",\"format\":" + Json.quote(format.formatName())
-                    + ",\"networks\":[" + described.stream().map(InspectCommand::toJson).collect(Collectors.joining(",")) + "]}");
+                    + ",\"networks\":[" + described.stream().map(InspectCommand::toJson).collect(Collectors.joining(",")) + "]"
+                    + (format == ModelFormat.PT ? ",\"foreign_globals\":" + foreign.stream().map(Json::quote)
+                            .collect(Collectors.joining(",", "[", "]")) : "") + "}");
         } else {
             out.println(file + " (" + format.formatName() + "): " + all.size() + " network" + (all.size() == 1 ? "" : "s"));
             for (Map<String, Object> d : described) {
                 out.println("  " + d.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                         .collect(Collectors.joining(" ")));
+            }
+            if (!foreign.isEmpty()) {
+                out.println("globals named (" + foreignNote + "): " + String.join(", ", foreign));
             }
         }
         return Main.OK;
@@ -95,6 +103,8 @@ final class InspectCommand implements Callable<Integer> {
         if (net.hasPeepholes()) {
             m.put("peepholes", true);
         }
+        // What the source format says beyond the IR (Keras merge_mode, the model's other layers).
+        new java.util.TreeMap<>(net.annotations()).forEach(m::put);
         return m;
     }
 

@@ -48,7 +48,7 @@ final class RunCommand implements Callable<Integer> {
     String precision;
 
     @Option(names = "--backend", defaultValue = "native", paramLabel = "native|onnxruntime|tensorflow",
-            description = "Engine to run on. ONNX Runtime runs an .onnx MODEL as is, other files through an in-memory ONNX model.")
+            description = "Engine to run on. ONNX Runtime runs an .onnx MODEL as is (with --network: that network's nodes cut out of the graph), other files through an in-memory ONNX model.")
     String backend;
 
     @Option(names = "--threads", defaultValue = "0", paramLabel = "T", description = "ONNX Runtime or TensorFlow intra-op threads (0: its default).")
@@ -66,8 +66,9 @@ final class RunCommand implements Callable<Integer> {
         RunOutputs result;
         try (Backend b = Backends.named(backend, threads)) {
             if (b instanceof OnnxRuntimeBackend ort && ModelFormat.detect(modelFile) == ModelFormat.ONNX) {
-                // The file as it is, so that what runs is exactly what was exported.
-                result = ort.runFile(modelFile, inputs(), p);
+                // The file as it is, so that what runs is exactly what was exported; with --network,
+                // that network's own nodes cut out of the graph.
+                result = ort.runFile(modelFile, model.network, inputs(), p);
             } else {
                 RecurrentNetwork net = model.load(modelFile);
                 result = b.run(net, inputs(), p);

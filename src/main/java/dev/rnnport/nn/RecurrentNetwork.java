@@ -6,6 +6,7 @@ import dev.rnnport.tensor.Shapes;
 import dev.rnnport.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A recurrent network with PyTorch's semantics: the intermediate representation every format is
@@ -22,10 +23,22 @@ public final class RecurrentNetwork {
     private final List<DirectionWeights> weights;
     /** Float32 cells for streaming, packed on first use and shared by every stream (benign race: equal values). */
     private volatile List<StepCell> stepCells;
+    private final Map<String, String> annotations;
 
     public RecurrentNetwork(NetworkConfig config, List<DirectionWeights> weights) {
+        this(config, weights, Map.of());
+    }
+
+    /**
+     * A network with annotations: facts from the file it was read from that do not change what it
+     * computes (a Keras Bidirectional merge_mode, return_sequences, the model's other layers), kept
+     * so a writer of the same format can restore them and {@code inspect} can show them. Keys start
+     * with the format's name ({@code keras.merge_mode}).
+     */
+    public RecurrentNetwork(NetworkConfig config, List<DirectionWeights> weights, Map<String, String> annotations) {
         this.config = config;
         this.weights = List.copyOf(weights);
+        this.annotations = Map.copyOf(annotations);
         validate();
     }
 
@@ -35,6 +48,11 @@ public final class RecurrentNetwork {
 
     public List<DirectionWeights> weights() {
         return weights;
+    }
+
+    /** See {@link #RecurrentNetwork(NetworkConfig, List, Map)}; empty for most files. */
+    public Map<String, String> annotations() {
+        return annotations;
     }
 
     public DirectionWeights weights(int layer, boolean reverse) {

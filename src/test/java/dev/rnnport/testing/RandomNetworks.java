@@ -1,6 +1,7 @@
 package dev.rnnport.testing;
 
 import dev.rnnport.nn.CellKind;
+import dev.rnnport.nn.CellOptions;
 import dev.rnnport.nn.DirectionWeights;
 import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.RecurrentNetwork;
@@ -12,8 +13,9 @@ import java.util.SplittableRandom;
 
 /**
  * Networks of any configuration with seeded uniform weights in [-k, k], k = 1/sqrt(hidden_size) as
- * PyTorch initialises them: for tests whose expected values come from another computation of the
- * same network (a whole-sequence run, a serial run), never from these weights' own outputs.
+ * PyTorch initialises them, stored as float32 so that every file format holds them exactly: for
+ * tests whose expected values come from another computation of the same network (another engine,
+ * a whole-sequence run, a serial run), never from these weights' own outputs.
  */
 public final class RandomNetworks {
     private RandomNetworks() {
@@ -23,11 +25,17 @@ public final class RandomNetworks {
         return of(c, seed, false);
     }
 
-    /** A PyTorch module's settings (default options, no dropout) with random weights; {@code projSize} 0 for none. */
+    /** A PyTorch module's settings with random weights; {@code projSize} 0 for none. */
     public static RecurrentNetwork of(CellKind cell, int inputSize, int hidden, int layers, boolean bidirectional,
                                       boolean batchFirst, boolean bias, int projSize, long seed) {
-        return of(new NetworkConfig(cell, inputSize, hidden, layers, bias, batchFirst, 0.0, bidirectional, projSize,
-                dev.rnnport.nn.CellOptions.defaults(cell)), seed);
+        NetworkConfig c = new NetworkConfig(cell, inputSize, hidden, layers, bias, batchFirst, 0.0, bidirectional, projSize,
+                CellOptions.defaults(cell));
+        return of(c, seed);
+    }
+
+    /** Random weights of the shapes {@code config} needs. */
+    public static RecurrentNetwork withRandomWeights(NetworkConfig c, long seed) {
+        return of(c, seed);
     }
 
     /** @param peepholes give every direction of an LSTM peephole weights */

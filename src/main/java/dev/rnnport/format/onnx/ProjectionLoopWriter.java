@@ -30,7 +30,6 @@ import java.util.Optional;
 final class ProjectionLoopWriter {
     /** Loop bodies that read outer-scope tensors and return scan outputs run in ONNX Runtime from opset 9. */
     static final int MIN_OPSET = 9;
-    private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
     private static final int INT64 = TensorProto.DataType.INT64_VALUE;
     private static final int BOOL = TensorProto.DataType.BOOL_VALUE;
 
@@ -122,8 +121,8 @@ final class ProjectionLoopWriter {
         String cPrev = body.fresh("c_prev" + s);
         body.input(GraphBuilder.valueInfo(iter, INT64));
         body.input(GraphBuilder.valueInfo(cond, BOOL));
-        body.input(GraphBuilder.valueInfo(hPrev, FLOAT, (Object[]) null));
-        body.input(GraphBuilder.valueInfo(cPrev, FLOAT, (Object[]) null));
+        body.input(GraphBuilder.valueInfo(hPrev, b.floatType(), (Object[]) null));
+        body.input(GraphBuilder.valueInfo(cPrev, b.floatType(), (Object[]) null));
         String t = reversed ? body.op("Sub", "step_index" + s, List.of(last, iter)) : iter;
         String[] act = new String[4];
         for (int q = 0; q < 4; q++) {
@@ -153,9 +152,9 @@ final class ProjectionLoopWriter {
         }
         String condOut = body.op("Identity", "cond_out" + s, List.of(cond));
         body.output(GraphBuilder.valueInfo(condOut, BOOL));
-        body.output(GraphBuilder.valueInfo(hNew, FLOAT, (Object[]) null));
-        body.output(GraphBuilder.valueInfo(cNew, FLOAT, (Object[]) null));
-        body.output(GraphBuilder.valueInfo(y, FLOAT, (Object[]) null));
+        body.output(GraphBuilder.valueInfo(hNew, b.floatType(), (Object[]) null));
+        body.output(GraphBuilder.valueInfo(cNew, b.floatType(), (Object[]) null));
+        body.output(GraphBuilder.valueInfo(y, b.floatType(), (Object[]) null));
         String tOut = null;
         if (reversed) {
             tOut = body.op("Identity", "t_out" + s, List.of(t));
@@ -186,14 +185,14 @@ final class ProjectionLoopWriter {
         return tensor + (gate.isEmpty() ? "" : "_" + gate) + (matrix ? "T" : "") + suffix;
     }
 
-    private static TensorProto rows(Tensor v, int row0, int rows) {
+    private TensorProto rows(Tensor v, int row0, int rows) {
         double[] out = new double[rows];
         System.arraycopy(v.data(), row0, out, 0, rows);
         return floats(new int[] {rows}, out);
     }
 
     /** Rows [row0, row0+rows) of {@code m} (cols wide), transposed to (cols, rows), as float32. */
-    private static TensorProto matrixT(Tensor m, int row0, int rows, int cols) {
+    private TensorProto matrixT(Tensor m, int row0, int rows, int cols) {
         double[] v = new double[rows * cols];
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
@@ -203,7 +202,7 @@ final class ProjectionLoopWriter {
         return floats(new int[] {cols, rows}, v);
     }
 
-    private static TensorProto floats(int[] shape, double[] v) {
-        return OnnxTensors.toProto("", Tensor.of(DType.F32, shape, v), FLOAT);
+    private TensorProto floats(int[] shape, double[] v) {
+        return b.weight(shape, v);
     }
 }

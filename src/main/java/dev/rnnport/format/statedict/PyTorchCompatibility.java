@@ -32,7 +32,7 @@ public final class PyTorchCompatibility {
         } else if (o.inputForget()) {
             why = "input_forget (coupled input and forget gates)";
         } else if (!o.linearBeforeReset()) {
-            why = "GRU with linear_before_reset=0 (reset gate applied before the recurrent matmul)";
+            why = "GRU with linear_before_reset=0 (Keras reset_after=False: reset gate applied before the recurrent matmul)";
         } else if (!o.forwardActivations().equals(d.forwardActivations())
                 || (c.bidirectional() && !o.reverseActivations().equals(d.reverseActivations()))) {
             why = "activations " + o.forwardActivations()

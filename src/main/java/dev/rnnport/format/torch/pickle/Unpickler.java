@@ -438,7 +438,9 @@ public final class Unpickler {
             throw new ModelException(RnnportException.Kind.UNSAFE, "unsafe pickle in " + file + ": calls " + module + "." + name);
         }
         budget.charge(PickleBudget.OBJECT);
-        return new PyGlobal(UnsafeGlobals.python3Module(module), name);
+        PyGlobal g = new PyGlobal(UnsafeGlobals.python3Module(module), name);
+        callables.named(g);
+        return g;
     }
 
     private Object persistent(Object pid) {
