@@ -16,7 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
-import java.util.UUID;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -70,8 +70,10 @@ final class ConvertCommand implements Callable<Integer> {
             console.println("wrote " + out + " (" + target.formatName() + "): " + net);
             return Main.OK;
         }
-        // Written beside OUT under a hidden name with OUT's extension, proven, then moved into place.
-        Path written = beside(out);
+        // Written under OUT's own name in a hidden folder beside it, with any companion file (ONNX's
+        // external data names itself after the model), proven there, then moved into place.
+        Path staging = staging(out);
+        Path written = staging.resolve(out.getFileName().toString());
         try {
             Networks.save(net, written, target, options);
             ParityReport report = ConversionCheck.check(in, ModelFormat.detect(in), net, written, target, out.toString(),
@@ -82,28 +84,39 @@ final class ConvertCommand implements Callable<Integer> {
                 console.flush();
                 return Main.PARITY_FAILURE;
             }
-            moveIntoPlace(written, out);
+            moveIntoPlace(staging, written, out);
             console.println("wrote " + out + " (" + target.formatName() + "): " + net);
             return Main.OK;
         } finally {
-            deleteTree(written);
+            deleteTree(staging);
         }
     }
 
-    private static Path beside(Path target) {
-        String name = target.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        String base = dot <= 0 ? name : name.substring(0, dot);
-        String ext = dot <= 0 ? "" : name.substring(dot);
+    private static Path staging(Path target) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        return dir.resolve("." + base + ".verify-" + UUID.randomUUID().toString().substring(0, 8) + ext);
+        Files.createDirectories(dir);
+        return Files.createTempDirectory(dir, "." + target.getFileName() + ".verify-");
     }
 
-    /** A file replaces OUT atomically; a folder (SavedModel) replaces an existing OUT folder after it is proven. */
-    private static void moveIntoPlace(Path from, Path to) throws IOException {
-        if (Files.isDirectory(from) && Files.isDirectory(to)) {
-            deleteTree(to);
+    /**
+     * Companion files first, OUT last, so that OUT never refers to a file not yet in place; each
+     * replaces what was there atomically. A folder (SavedModel) replaces an existing OUT folder.
+     */
+    private static void moveIntoPlace(Path staging, Path written, Path out) throws IOException {
+        List<Path> companions;
+        try (Stream<Path> s = Files.list(staging)) {
+            companions = s.filter(p -> !p.equals(written)).toList();
         }
+        for (Path c : companions) {
+            move(c, out.resolveSibling(c.getFileName().toString()));
+        }
+        if (Files.isDirectory(written) && Files.isDirectory(out)) {
+            deleteTree(out);
+        }
+        move(written, out);
+    }
+
+    private static void move(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
