@@ -59,7 +59,20 @@ public final class AtomicFiles {
         Path tmp = inFolder(dir, () -> newSibling(dir, target, ".tmp", false));
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                OutputStream out = streamFilter.apply(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16));
+                // A writer may close the stream it is given (a ZipOutputStream does): that must not close
+                // the channel before it is forced to disk.
+                OutputStream out = streamFilter.apply(new BufferedOutputStream(new java.io.FilterOutputStream(
+                        Channels.newOutputStream(ch)) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        this.out.write(b, off, len);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        flush();
+                    }
+                }, 1 << 16));
                 content.writeTo(out);
                 out.flush();
                 ch.force(true); // the bytes are on disk before the name points at them
