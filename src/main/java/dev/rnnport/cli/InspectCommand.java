@@ -21,9 +21,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "inspect", description = "List the recurrent networks in a file: cell, sizes, layers, directions, dtype.")
+@Command(name = "inspect", description = "List the recurrent networks in a file: cell, sizes, layers, directions, dtype.",
+        footer = {"", "Formats read (recognised by extension, else by content):",
+                "  safetensors (.safetensors), ONNX (.onnx), Keras (.h5, .hdf5, .keras),",
+                "  PyTorch (.pt, .pth, .th, .bin, .ckpt, .jit: zip, legacy or TorchScript)",
+                "", "Examples:", "  rnnport inspect testmodels/demo/lstm.safetensors",
+                "  rnnport inspect testmodels/torch/two_rnns/model.pt --json"})
 final class InspectCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE")
+    @Parameters(index = "0", paramLabel = "FILE", description = "Model file, in any format read (below).")
     Path file;
 
     @Option(names = "--json", description = "Print JSON instead of text.")

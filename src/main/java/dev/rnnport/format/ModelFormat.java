@@ -30,6 +30,13 @@ public enum ModelFormat {
     KERAS_H5("h5", List.of("h5", "hdf5"), KerasH5Reader::new, KerasH5Writer::new),
     KERAS("keras", List.of("keras"), KerasZipReader::new, KerasZipWriter::new);
 
+    /**
+     * What {@link #detect} recognises, in a user's words: named in help and in the refusal of a file
+     * it does not recognise. A test checks that it names every extension the formats list.
+     */
+    public static final String READABLE = "safetensors (.safetensors), ONNX (.onnx), PyTorch (.pt, .pth, .th, .bin,"
+            + " .ckpt, .jit: zip, legacy or TorchScript), Keras (.h5, .hdf5, .keras)";
+
     private final String name;
     private final List<String> extensions;
     private final Supplier<FormatReader> reader;
@@ -78,7 +85,8 @@ public enum ModelFormat {
     /** Recognises an existing file by its extension, else by its first bytes. */
     public static ModelFormat detect(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new ModelException(RnnportException.Kind.IO, file + ": no such file");
+            throw new ModelException(RnnportException.Kind.IO, file + (Files.isDirectory(file)
+                    ? ": is a folder, expected a model file" : ": no such file"));
         }
         // Formats with an unmistakable signature are recognised by content whatever the name says.
         if (KerasFiles.isHdf5(file)) {
@@ -110,7 +118,7 @@ public enum ModelFormat {
         if (n >= 1 && head[0] == 0x08) {
             return ONNX;
         }
-        throw new ModelException(file + ": not a recognised model file (expected .safetensors, .onnx, .pt/.pth, Keras .h5/.keras)");
+        throw new ModelException(file + ": not a recognised model file (rnnport reads " + READABLE + ")");
     }
 
     private static String extension(Path file) {
