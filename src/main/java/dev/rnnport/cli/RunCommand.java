@@ -4,6 +4,7 @@ import dev.rnnport.UsageException;
 import dev.rnnport.backend.Backend;
 import dev.rnnport.backend.Backends;
 import dev.rnnport.backend.onnxruntime.OnnxRuntimeBackend;
+import dev.rnnport.backend.tensorflow.TensorFlowBackend;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.AtomicFiles;
 import dev.rnnport.nn.Precision;
@@ -54,7 +55,8 @@ final class RunCommand implements Callable<Integer> {
     String precision;
 
     @Option(names = "--backend", defaultValue = "native", paramLabel = "native|onnxruntime|tensorflow",
-            description = "Engine to run on. ONNX Runtime runs an .onnx MODEL as is (with --network: that network's nodes cut out of the graph), other files through an in-memory ONNX model.")
+            description = "Engine to run on. ONNX Runtime runs an .onnx MODEL as is (with --network: that network's nodes cut out of the graph), other files through an in-memory ONNX model;"
+                    + " TensorFlow runs a SavedModel folder as is, other files as a TensorFlow graph.")
     String backend;
 
     @Option(names = "--threads", defaultValue = "0", paramLabel = "T", description = "ONNX Runtime or TensorFlow intra-op threads (0: its default).")
@@ -80,6 +82,10 @@ final class RunCommand implements Callable<Integer> {
                 // that network's own nodes cut out of the graph.
                 model.refuseReadingSettings("--backend onnxruntime runs an .onnx file as it is, in its graph's own layout");
                 result = files.naming(() -> ort.runFile(modelFile, model.network, files.inputs(), p));
+            } else if (b instanceof TensorFlowBackend tf && ModelFormat.detect(modelFile) == ModelFormat.SAVEDMODEL) {
+                // A SavedModel through its serving signature, whoever wrote it.
+                model.refuseReadingSettings("--backend tensorflow runs a SavedModel as it is, through its serving signature");
+                result = files.naming(() -> tf.runFile(modelFile, files.inputs(), p));
             } else {
                 RecurrentNetwork net = model.load(modelFile);
                 result = files.naming(() -> b.run(net, files.inputs(), p));

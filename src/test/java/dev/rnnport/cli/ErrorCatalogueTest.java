@@ -74,7 +74,7 @@ class ErrorCatalogueTest {
             }));
             tests.add(DynamicTest.dynamicTest(reader.name() + ": a folder", () -> {
                 Path f = Files.createDirectories(tmp.resolve("folder-" + reader.name().replace(' ', '_') + "." + ext));
-                assertReported(rnnport("convert", f.toString(), out.toString()), 3, out, f + ": is a folder");
+                assertReported(rnnport("convert", f.toString(), out.toString()), 3, out, f + ": a folder without saved_model.pb");
             }));
             tests.add(DynamicTest.dynamicTest(reader.name() + ": empty file", () -> {
                 Path f = Files.write(tmp.resolve("empty-" + reader.name().replace(' ', '_') + "." + ext), new byte[0]);
