@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.WriteOptions;
-import dev.rnnport.Weights;
+import dev.rnnport.Networks;
 import dev.rnnport.nn.CellKind;
 import dev.rnnport.nn.DirectionWeights;
 import dev.rnnport.nn.Masking;
@@ -88,7 +88,7 @@ class TensorFlowMaskingTest {
         RecurrentNetwork net = elman(false, Masking.kerasMaskValue(1.0));
         expect(new double[] {0, 0, 0, 0, 4, 4}, new double[] {4, 4}, net, RunInputs.of(INPUT));
         Path dir = tmp.resolve("masked");
-        Weights.save(net, dir, ModelFormat.SAVEDMODEL, WriteOptions.DEFAULTS);
+        Networks.save(net, dir, ModelFormat.SAVEDMODEL, WriteOptions.DEFAULTS);
         RunOutputs out = TF.backend().runFile(dir, RunInputs.of(INPUT));
         assertArrayEquals(new double[] {0, 0, 0, 0, 4, 4}, out.output().data(), "SavedModel output");
         assertArrayEquals(new double[] {4, 4}, out.hN().data(), "SavedModel h_n");

@@ -140,7 +140,7 @@ class GeneratedFilesTest {
 
     @Test
     void embeddingMaskZeroAsksForTheMaskWithTheRun() {
-        Masking m = Weights.load(KerasCase.named("embedding_mask_zero_lstm").model()).config().options().masking();
+        Masking m = Networks.load(KerasCase.named("embedding_mask_zero_lstm").model()).config().options().masking();
         assertEquals(MaskedSteps.CARRY_OUTPUT, m.steps());
         assertNull(m.maskValue());
     }
@@ -148,11 +148,11 @@ class GeneratedFilesTest {
     @Test
     void layersThatDoNotAgreeAreSeparateNetworksNamedByLayer() throws Exception {
         java.nio.file.Path dir = KerasCase.ROOT.resolve("two_networks");
-        List<dev.rnnport.format.NamedNetwork> all = Weights.loadAll(dir.resolve("model.h5"), dev.rnnport.format.LoadOptions.DEFAULTS);
+        List<dev.rnnport.format.NamedNetwork> all = Networks.loadAll(dir.resolve("model.h5"), dev.rnnport.format.LoadOptions.DEFAULTS);
         assertEquals(List.of("lstm", "lstm_1"), all.stream().map(dev.rnnport.format.NamedNetwork::name).toList());
         for (String name : List.of("lstm", "lstm_1")) {
             java.nio.file.Path refs = name.equals("lstm") ? dir : dir.resolve(name);
-            RecurrentNetwork net = Weights.load(dir.resolve("model.h5"), new dev.rnnport.format.LoadOptions(name, null, null));
+            RecurrentNetwork net = Networks.load(dir.resolve("model.h5"), new dev.rnnport.format.LoadOptions(name, null, null));
             RunOutputs out = new NativeEngine(Precision.FLOAT64).run(net,
                     RunInputs.of(dev.rnnport.tensor.Npy.read(refs.resolve("input.npy"))));
             Closeness.assertClose(dev.rnnport.tensor.Npy.read(refs.resolve("output.npy")), out.output(), 1e-9, name);

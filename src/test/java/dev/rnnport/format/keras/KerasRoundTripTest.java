@@ -46,7 +46,7 @@ class KerasRoundTripTest {
                     if (net.config().options().masking().maskValue() == null && !net.config().options().masking().isPyTorchLike()) {
                         // A mask made by an Embedding we do not write cannot be written either.
                         ModelException e = assertThrows(ModelException.class,
-                                () -> Weights.save(net, file, format, WriteOptions.DEFAULTS));
+                                () -> Networks.save(net, file, format, WriteOptions.DEFAULTS));
                         assertTrue(e.getMessage().contains("masking given with the run"), e.getMessage());
                         assertTrue(Files.notExists(file));
                         return;

@@ -2,7 +2,7 @@ package dev.rnnport.format.savedmodel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.rnnport.Weights;
+import dev.rnnport.Networks;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.WriteOptions;
 import dev.rnnport.nn.CellKind;
@@ -40,9 +40,9 @@ class SavedModelGridTest {
     @TestFactory
     Stream<DynamicTest> ptToSavedModelRunsInTensorFlowLikePyTorch() {
         return GridCase.tests(c -> !c.hasLengths(), c -> {
-            RecurrentNetwork net = Weights.load(c.dir().resolve("model.pt"), c.loadOptions());
+            RecurrentNetwork net = Networks.load(c.dir().resolve("model.pt"), c.loadOptions());
             Path dir = tmp.resolve(c.name());
-            Weights.save(net, dir, ModelFormat.SAVEDMODEL, WriteOptions.DEFAULTS);
+            Networks.save(net, dir, ModelFormat.SAVEDMODEL, WriteOptions.DEFAULTS);
             RunOutputs got = runBundle(dir, net.config(), c.inputs());
             new Closeness(c.name() + " SavedModel", 1e-5).outputs("SavedModelBundle", c.expected(), got).check();
         });

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rnnport.ModelException;
 import dev.rnnport.RnnportException;
-import dev.rnnport.Weights;
+import dev.rnnport.Networks;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.WriteOptions;
 import dev.rnnport.nn.Activation;
@@ -80,9 +80,9 @@ class SavedModelRoundTripTest {
         int i = 0;
         for (RecurrentNetwork net : all) {
             Path dir = tmp.resolve("net" + i++);
-            Weights.save(net, dir, ModelFormat.SAVEDMODEL, WriteOptions.DEFAULTS);
+            Networks.save(net, dir, ModelFormat.SAVEDMODEL, WriteOptions.DEFAULTS);
             assertEquals(ModelFormat.SAVEDMODEL, detect(dir));
-            RecurrentNetwork back = Weights.load(dir);
+            RecurrentNetwork back = Networks.load(dir);
             assertEquals(net.config(), back.config(), net.toString());
             for (int k = 0; k < net.weights().size(); k++) {
                 // Tensor equality is dtype, shape and every value.
@@ -94,11 +94,11 @@ class SavedModelRoundTripTest {
     @Test
     void aFolderThatIsNotASavedModelIsNamed() throws Exception {
         Files.createDirectories(tmp.resolve("plain"));
-        ModelException e = assertThrows(ModelException.class, () -> Weights.load(tmp.resolve("plain")));
+        ModelException e = assertThrows(ModelException.class, () -> Networks.load(tmp.resolve("plain")));
         assertTrue(e.getMessage().contains("saved_model.pb"), e.getMessage());
         Path broken = Files.createDirectories(tmp.resolve("broken"));
         Files.write(broken.resolve("saved_model.pb"), new byte[] {1, 2, 3});
-        e = assertThrows(ModelException.class, () -> Weights.load(broken));
+        e = assertThrows(ModelException.class, () -> Networks.load(broken));
         assertTrue(e.getMessage().startsWith(broken + ": not a SavedModel TensorFlow can load"), e.getMessage());
     }
 
@@ -106,7 +106,7 @@ class SavedModelRoundTripTest {
     @Test
     void aForeignSavedModelIsRefusedClearly() throws Exception {
         Path foreign = ForeignSavedModel.write(tmp.resolve("foreign"));
-        ModelException e = assertThrows(ModelException.class, () -> Weights.load(foreign));
+        ModelException e = assertThrows(ModelException.class, () -> Networks.load(foreign));
         assertEquals(foreign + ": a SavedModel without rnnport's rnnport/config (not written by rnnport): its weights cannot"
                 + " be read back; run it as it is with --backend tensorflow", e.getMessage());
     }
@@ -115,8 +115,8 @@ class SavedModelRoundTripTest {
     void aFailedWriteLeavesNothing() throws Exception {
         RecurrentNetwork net = networks().findFirst().orElseThrow();
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
-        assertThrows(RnnportException.class, () -> Weights.save(net, file.resolve("model"), ModelFormat.SAVEDMODEL, WriteOptions.DEFAULTS));
-        assertThrows(RnnportException.class, () -> Weights.save(net, file, ModelFormat.SAVEDMODEL, WriteOptions.DEFAULTS));
+        assertThrows(RnnportException.class, () -> Networks.save(net, file.resolve("model"), ModelFormat.SAVEDMODEL, WriteOptions.DEFAULTS));
+        assertThrows(RnnportException.class, () -> Networks.save(net, file, ModelFormat.SAVEDMODEL, WriteOptions.DEFAULTS));
         assertEquals("x", Files.readString(file));
         try (var left = Files.list(tmp)) {
             assertEquals(List.of(file), left.toList(), "nothing but the file that was there");
@@ -129,7 +129,7 @@ class SavedModelRoundTripTest {
     void aWriteFailingAfterTensorFlowsExportLeavesTheOldFolder() throws Exception {
         RecurrentNetwork net = networks().findFirst().orElseThrow();
         Path target = tmp.resolve("model");
-        Weights.save(net, target, ModelFormat.SAVEDMODEL, WriteOptions.DEFAULTS);
+        Networks.save(net, target, ModelFormat.SAVEDMODEL, WriteOptions.DEFAULTS);
         byte[] before = Files.readAllBytes(target.resolve("saved_model.pb"));
         List<Path> seen = new ArrayList<>();
         SavedModelWriter.afterExport = dir -> {
@@ -138,7 +138,7 @@ class SavedModelRoundTripTest {
         };
         try {
             RecurrentNetwork other = networks().skip(1).findFirst().orElseThrow();
-            assertThrows(RnnportException.class, () -> Weights.save(other, target, ModelFormat.SAVEDMODEL, WriteOptions.DEFAULTS));
+            assertThrows(RnnportException.class, () -> Networks.save(other, target, ModelFormat.SAVEDMODEL, WriteOptions.DEFAULTS));
         } finally {
             SavedModelWriter.afterExport = dir -> { };
         }
@@ -147,7 +147,7 @@ class SavedModelRoundTripTest {
         assertTrue(Files.exists(seen.get(0).getParent()));
         assertEquals(List.of(target), Files.list(tmp).toList(), "nothing but the old SavedModel");
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(target.resolve("saved_model.pb"))), "the old SavedModel is untouched");
-        assertEquals(net.config(), Weights.load(target).config());
+        assertEquals(net.config(), Networks.load(target).config());
     }
 
     private static ModelFormat detect(Path p) {

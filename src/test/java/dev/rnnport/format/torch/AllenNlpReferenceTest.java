@@ -4,7 +4,7 @@ import static dev.rnnport.format.torch.Fixtures.TORCH;
 import static dev.rnnport.testing.Closeness.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.rnnport.Weights;
+import dev.rnnport.Networks;
 import dev.rnnport.format.LoadOptions;
 import dev.rnnport.format.NamedNetwork;
 import dev.rnnport.nn.RunOutputs;
@@ -25,8 +25,8 @@ class AllenNlpReferenceTest {
     void encoderComputesWhatPyTorchComputes(String folder) throws IOException {
         Path file = TORCH.resolve("allennlp/simple_tagger").resolve(folder).resolve("best.th");
         Path reference = TORCH.resolve("allennlp_reference").resolve(folder);
-        List<NamedNetwork> all = Weights.loadAll(file, LoadOptions.DEFAULTS);
-        NamedNetwork encoder = Weights.select(file, all, "encoder._module.");
+        List<NamedNetwork> all = Networks.loadAll(file, LoadOptions.DEFAULTS);
+        NamedNetwork encoder = Networks.select(file, all, "encoder._module.");
         assertEquals("encoder._module.", encoder.name());
         RunOutputs out = encoder.network().forward(Npy.read(reference.resolve("input.npy")));
         assertClose(Npy.read(reference.resolve("output.npy")), out.output(), 1e-5, folder + " output");
