@@ -111,6 +111,44 @@ class ErrorCatalogueTest {
         return tests.stream();
     }
 
+    /** A SavedModel is a folder: its saved_model.pb emptied or cut short is refused naming the folder. */
+    @TestFactory
+    Stream<DynamicTest> damagedSavedModels() {
+        Path written = tmp.resolve("saved");
+        Path out = tmp.resolve("from-saved.onnx");
+        List<DynamicTest> tests = new ArrayList<>();
+        tests.add(DynamicTest.dynamicTest("savedmodel: write one", () -> assertEquals(0,
+                rnnport("convert", DEMO.resolve("lstm.safetensors").toString(), written.toString(), "--to", "savedmodel").code())));
+        tests.add(DynamicTest.dynamicTest("savedmodel: missing folder", () ->
+                assertReported(rnnport("convert", tmp.resolve("nowhere").toString(), out.toString()), 3, out,
+                        tmp.resolve("nowhere") + ": no such file")));
+        tests.add(DynamicTest.dynamicTest("savedmodel: empty saved_model.pb", () -> {
+            Path dir = copy(written, tmp.resolve("empty-saved"));
+            Files.write(dir.resolve("saved_model.pb"), new byte[0]);
+            assertReported(rnnport("convert", dir.toString(), out.toString()), 3, out, dir + ": not a SavedModel");
+        }));
+        tests.add(DynamicTest.dynamicTest("savedmodel: truncated saved_model.pb", () -> {
+            Path dir = copy(written, tmp.resolve("cut-saved"));
+            TestFiles.truncated(written.resolve("saved_model.pb"), dir.resolve("saved_model.pb"), 300);
+            assertReported(rnnport("convert", dir.toString(), out.toString()), 3, out, dir + ": not a SavedModel");
+        }));
+        return tests.stream();
+    }
+
+    private static Path copy(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path q = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(q);
+                } else {
+                    Files.copy(p, q);
+                }
+            }
+        }
+        return to;
+    }
+
     @TestFactory
     Stream<DynamicTest> damagedTensorFiles() {
         Path model = DEMO.resolve("lstm.safetensors");
