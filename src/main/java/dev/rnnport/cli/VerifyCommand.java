@@ -60,8 +60,8 @@ final class VerifyCommand implements Callable<Integer> {
             throw new UsageException("--against needs the --input its outputs were recorded for");
         }
         if (against != null && !Files.isDirectory(against)) {
-            throw new ModelException(RnnportException.Kind.IO, "--against " + against + ": no such folder"
-                    + (Files.exists(against) ? " (it is a file; --against takes the folder holding output.npy)" : ""));
+            throw new ModelException(RnnportException.Kind.IO, "--against " + against + (Files.exists(against)
+                    ? ": is a file; --against takes the folder holding output.npy" : ": no such folder"));
         }
         RecurrentNetwork net = model.load(modelFile);
         ModelFormat format = ModelFormat.detect(modelFile);
