@@ -99,6 +99,16 @@ class AtomicWritersTest {
     }
 
     @Test
+    void contentMayCloseItsStream() throws Exception {
+        Path out = tmp.resolve("closed.bin");
+        AtomicFiles.write(out, o -> {
+            o.write(new byte[] {1, 2, 3});
+            o.close(); // as a zip writer closing its wrapper does
+        });
+        assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(out));
+    }
+
+    @Test
     void replacingAFileKeepsItsPermissions() throws Exception {
         Path out = tmp.resolve("model.safetensors");
         Files.write(out, new byte[] {1, 2, 3});

@@ -1,5 +1,6 @@
 package dev.rnnport.fuzz;
 
+import dev.rnnport.format.keras.KerasH5Reader;
 import dev.rnnport.format.onnx.OnnxReader;
 import dev.rnnport.format.safetensors.SafetensorsReader;
 import dev.rnnport.format.torch.TorchReader;
@@ -18,7 +19,7 @@ import java.util.stream.Stream;
 /**
  * The readers under fuzzing, one row each. A new format plugs in by adding a row: its name, the
  * extension its files carry, where its seeds are, the call that reads a file, and a few tokens of
- * its structure. The Keras readers (.h5, SavedModel) add their rows here.
+ * its structure.
  */
 public final class FuzzTargets {
     static final Path MODELS = Path.of("testmodels");
@@ -46,8 +47,20 @@ public final class FuzzTargets {
                         file -> new TorchReader().read(file), PICKLE_TOKENS),
                 new FuzzTarget("onnx", "onnx", files(MODELS.resolve("onnx"), p -> p.toString().endsWith(".onnx")).list,
                         file -> new OnnxReader().read(file), tokens("\u0008\u0007", "LSTM", "GRU", "RNN", "direction",
-                                "bidirectional", "hidden_size", "\u00ff\u00ff\u00ff\u00ff\u000f")));
+                                "bidirectional", "hidden_size", "\u00ff\u00ff\u00ff\u00ff\u000f")),
+                new FuzzTarget("keras_h5", "h5", files(MODELS.resolve("keras"), p -> p.toString().endsWith(".h5")).list,
+                        file -> new KerasH5Reader().read(file), tokens("model_config", "\"class_name\": \"LSTM\"",
+                                "\"units\": ", "layer_names", "weight_names", "TREE", "HEAP", "SNOD", "OHDR", "\u0089HDF\r\n")));
     }
+
+    /**
+     * Targets left out of the short run in {@code mvn test} until their open findings are fixed;
+     * they run when named ({@code -Drnnport.fuzz.target=keras_h5}). keras_h5: the 294-byte input
+     * in src/test/resources/dev/rnnport/fuzz/open-findings/keras_h5/ makes the reader allocate
+     * until the heap is gone (OutOfMemoryError with -Xmx512m; past the 10 s bound with more), and
+     * a read takes about a second, too slow for a few seconds of fuzzing.
+     */
+    public static final java.util.Set<String> ON_DEMAND = java.util.Set.of("keras_h5");
 
     /** The target called {@code name}. */
     public static FuzzTarget named(String name) {

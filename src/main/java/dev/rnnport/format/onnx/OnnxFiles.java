@@ -60,6 +60,10 @@ public final class OnnxFiles {
                     ? "truncated: a field runs past the end of its " + size + " bytes"
                     : "corrupt protobuf: " + firstSentence(m);
             throw new ModelException(file + ": not a valid " + (model ? "ONNX model" : "ONNX tensor") + " (" + why + ")", e);
+        } catch (IndexOutOfBoundsException e) {
+            // protobuf-java's stream parser can fail this way on a length that contradicts its buffer.
+            throw new ModelException(file + ": not a valid " + (model ? "ONNX model" : "ONNX tensor")
+                    + " (corrupt protobuf: a field's length contradicts the bytes around it)", e);
         }
     }
 
