@@ -104,6 +104,12 @@ public final class Networks {
             format.writer().write(net, file, options);
         } catch (IOException e) {
             throw new RnnportException(RnnportException.Kind.IO, file + ": " + describe(e), e);
+        } catch (ModelException e) {
+            // A writer's refusal says what the format cannot hold; the message names the file too.
+            if (e.getMessage() != null && !e.getMessage().contains(file.toString())) {
+                throw new ModelException(e.kind(), file + ": " + e.getMessage(), e);
+            }
+            throw e;
         }
     }
 

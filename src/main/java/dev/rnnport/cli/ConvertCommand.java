@@ -1,6 +1,7 @@
 package dev.rnnport.cli;
 
 import dev.rnnport.Networks;
+import dev.rnnport.RnnportException;
 import dev.rnnport.UsageException;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.WriteOptions;
@@ -8,6 +9,7 @@ import dev.rnnport.format.onnx.OnnxWriter;
 import dev.rnnport.tensor.DType;
 import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.parity.ConversionCheck;
+import dev.rnnport.parity.ParityInputs;
 import dev.rnnport.parity.ParityReport;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -26,12 +28,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "convert", description = "Convert a network to another format (through the intermediate representation).")
+@Command(name = "convert", description = "Convert a network to another format (through the intermediate representation).",
+        footer = {"", "Examples:", "  rnnport convert testmodels/demo/lstm.safetensors lstm.onnx",
+                "  rnnport convert testmodels/demo/lstm.safetensors lstm.onnx --opset 17 --verify"})
 final class ConvertCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "IN")
+    @Parameters(index = "0", paramLabel = "IN", description = "Model file to read (see 'rnnport inspect --help' for the formats read).")
     Path in;
 
-    @Parameters(index = "1", paramLabel = "OUT")
+    @Parameters(index = "1", paramLabel = "OUT", description = "File to write; its extension gives the format unless --to does.")
     Path out;
 
     @Option(names = "--to", paramLabel = "onnx|pt|safetensors|h5|keras|savedmodel", description = "Target format; defaults from OUT's extension (savedmodel: OUT is a folder).")
@@ -60,7 +64,7 @@ final class ConvertCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
         ModelFormat target = to != null ? ModelFormat.named(to) : ModelFormat.forOutput(out);
         RecurrentNetwork net = model.load(in);
         WriteOptions options = writeOptions(target, net);
@@ -75,9 +79,15 @@ final class ConvertCommand implements Callable<Integer> {
         Path staging = staging(out);
         Path written = staging.resolve(out.getFileName().toString());
         try {
-            Networks.save(net, written, target, options);
-            ParityReport report = ConversionCheck.check(in, ModelFormat.detect(in), net, written, target, out.toString(),
-                    parity.inputs(net.config()), parity.tolerance());
+            try {
+                Networks.save(net, written, target, options);
+            } catch (RnnportException e) {
+                // The user knows OUT, not the hidden name it is written under until proven.
+                throw new RnnportException(e.kind(), String.valueOf(e.getMessage()).replace(written.toString(), out.toString()), e);
+            }
+            ParityInputs inputs = parity.inputs(net.config());
+            ParityReport report = parity.naming(() -> ConversionCheck.check(in, ModelFormat.detect(in), net, written, target,
+                    out.toString(), inputs, parity.tolerance()));
             console.print(report.toTable().replace(written.toString(), out.toString()));
             if (!report.passed()) {
                 console.println("not written: " + out + " does not compute what " + in + " computes");

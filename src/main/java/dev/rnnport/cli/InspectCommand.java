@@ -20,9 +20,15 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "inspect", description = "What a file holds and what converting it needs: per network its cell, sizes, layers,"
         + " directions, options beyond PyTorch, parameters, dtype, the settings the file does not record, and the formats"
-        + " that can hold it; for ONNX, the graph's inputs and outputs.")
+        + " that can hold it; for ONNX, the graph's inputs and outputs.",
+        footer = {"", "Formats read (recognised by extension, else by content):",
+                "  safetensors (.safetensors), ONNX (.onnx), Keras (.h5, .hdf5, .keras),",
+                "  PyTorch (.pt, .pth, .th, .bin, .ckpt, .jit: zip, legacy or TorchScript),",
+                "  TensorFlow SavedModel (a folder with saved_model.pb)",
+                "", "Examples:", "  rnnport inspect testmodels/demo/lstm.safetensors",
+                "  rnnport inspect testmodels/torch/two_rnns/model.pt --json"})
 final class InspectCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE")
+    @Parameters(index = "0", paramLabel = "FILE", description = "Model file, in any format read (below).")
     Path file;
 
     @Option(names = "--json", description = "Print JSON (numbers, booleans and arrays typed; null for what the file does not record).")

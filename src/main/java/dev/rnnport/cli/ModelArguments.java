@@ -38,15 +38,35 @@ final class ModelArguments {
 
     /** The network these options choose in {@code file}; a missing choice is phrased as the command line's {@code --network}. */
     RecurrentNetwork load(Path file) {
+        RecurrentNetwork net;
         try {
-            return Networks.load(file, toLoadOptions());
+            net = Networks.load(file, toLoadOptions());
         } catch (NetworkChoiceException e) {
             throw new UsageException(e.message("--network NAME"), e);
         }
+        if (nonlinearity != null && !net.config().cell().isRnn()) {
+            throw new UsageException("--nonlinearity is a setting of nn.RNN, not of the " + net.config().cell().moduleName()
+                    + " in " + file);
+        }
+        return net;
     }
 
     /** Every network in {@code file}, with these options' settings. */
     List<NamedNetwork> loadAll(Path file) {
-        return Networks.loadAll(file, toLoadOptions());
+        List<NamedNetwork> all = Networks.loadAll(file, toLoadOptions());
+        if (nonlinearity != null && all.stream().noneMatch(n -> n.network().config().cell().isRnn())) {
+            throw new UsageException("--nonlinearity is a setting of nn.RNN; " + file + " holds none ("
+                    + all.stream().map(n -> n.network().config().cell().moduleName()).distinct()
+                            .collect(java.util.stream.Collectors.joining(", ")) + ")");
+        }
+        return all;
+    }
+
+    /** For a file run as it is, not read into a network: the settings that change how a file is read do not apply. */
+    void refuseReadingSettings(String why) {
+        if (nonlinearity != null || batchFirst != null) {
+            throw new UsageException((nonlinearity != null ? "--nonlinearity" : "--batch-first")
+                    + " changes how rnnport reads a file, but " + why);
+        }
     }
 }

@@ -2,13 +2,10 @@ package dev.rnnport.cli;
 
 import dev.rnnport.UsageException;
 import dev.rnnport.nn.NetworkConfig;
-import dev.rnnport.nn.RunInputs;
 import dev.rnnport.parity.ParityInputs;
 import dev.rnnport.parity.Tolerance;
-import dev.rnnport.tensor.Npy;
-import dev.rnnport.tensor.Tensor;
-import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Option;
 
 /** What a parity check is fed and how close is equal: shared by verify and convert --verify. */
@@ -17,10 +14,10 @@ final class ParityArguments {
             + " without it a seeded random batch is used.")
     Path input;
 
-    @Option(names = "--h0", paramLabel = "H.npy")
+    @Option(names = "--h0", paramLabel = "H.npy", description = "Initial hidden state (directions*num_layers, batch, H_out); zeros when omitted.")
     Path h0;
 
-    @Option(names = "--c0", paramLabel = "C.npy")
+    @Option(names = "--c0", paramLabel = "C.npy", description = "LSTM initial cell state (directions*num_layers, batch, hidden_size); zeros when omitted.")
     Path c0;
 
     @Option(names = "--lengths", paramLabel = "N.npy", description = "Valid length of each sequence (integers).")
@@ -42,6 +39,9 @@ final class ParityArguments {
             description = "Relative tolerance (default 1e-6): pass when |x - ref| <= atol + rtol*|ref|.")
     double rtol;
 
+    /** The files given with --input and the rest, once read. */
+    private InputFiles files;
+
     Tolerance tolerance() {
         return new Tolerance(atol, rtol);
     }
@@ -51,17 +51,19 @@ final class ParityArguments {
     }
 
     /** The user's tensors, or a random batch with random h0/c0 and lengths. */
-    ParityInputs inputs(NetworkConfig config) throws IOException {
+    ParityInputs inputs(NetworkConfig config) {
         if (input == null) {
             if (h0 != null || c0 != null || lengths != null) {
                 throw new UsageException("--h0, --c0 and --lengths go with --input; without it the inputs are random");
             }
             return ParityInputs.random(config, seqLen, batch, seed, true);
         }
-        return ParityInputs.given(new RunInputs(Npy.read(input), read(h0), read(c0), read(lengths)));
+        files = InputFiles.read(input, h0, c0, lengths);
+        return ParityInputs.given(files.inputs());
     }
 
-    private static Tensor read(Path p) throws IOException {
-        return p == null ? null : Npy.read(p);
+    /** Runs {@code action}; a shape error in the user's tensors names the option and file it came from. */
+    <T> T naming(Callable<T> action) throws Exception {
+        return files == null ? action.call() : files.naming(action);
     }
 }

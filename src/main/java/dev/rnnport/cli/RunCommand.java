@@ -10,7 +10,6 @@ import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.AtomicFiles;
 import dev.rnnport.nn.Precision;
 import dev.rnnport.nn.RecurrentNetwork;
-import dev.rnnport.nn.RunInputs;
 import dev.rnnport.nn.RunOutputs;
 import dev.rnnport.tensor.Npy;
 import dev.rnnport.tensor.Tensor;
@@ -27,9 +26,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "run", description = "Run a network on an input and write output.npy, h_n.npy and (LSTM) c_n.npy.")
+@Command(name = "run", description = "Run a network on an input and write output.npy, h_n.npy and (LSTM) c_n.npy.",
+        footer = {"", "Examples:",
+                "  rnnport run testmodels/demo/lstm.safetensors \\",
+                "      --input testmodels/demo/input.npy --out out",
+                "  rnnport run testmodels/demo/lstm.safetensors \\",
+                "      --input testmodels/demo/input.npy --out out --backend onnxruntime"})
 final class RunCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "Model file (see 'rnnport inspect --help' for the formats read).")
     Path modelFile;
 
     @Option(names = "--input", required = true, paramLabel = "X.npy", description = "Input in PyTorch's shape for the network's batch_first.")
@@ -38,16 +42,17 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the outputs; created if missing.")
     Path out;
 
-    @Option(names = "--h0", paramLabel = "H.npy")
+    @Option(names = "--h0", paramLabel = "H.npy", description = "Initial hidden state (directions*num_layers, batch, H_out); zeros when omitted.")
     Path h0;
 
-    @Option(names = "--c0", paramLabel = "C.npy")
+    @Option(names = "--c0", paramLabel = "C.npy", description = "LSTM initial cell state (directions*num_layers, batch, hidden_size); zeros when omitted.")
     Path c0;
 
     @Option(names = "--lengths", paramLabel = "N.npy", description = "Valid length of each sequence (integers).")
     Path lengths;
 
-    @Option(names = "--precision", defaultValue = "float32", paramLabel = "float32|float64")
+    @Option(names = "--precision", defaultValue = "float32", paramLabel = "float32|float64",
+            description = "Arithmetic to compute in (default float32; ONNX Runtime computes float32 only).")
     String precision;
 
     @Option(names = "--backend", defaultValue = "native", paramLabel = "native|onnxruntime|tensorflow",
@@ -67,36 +72,38 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Precision p = Precision.parse(precision);
+        if (threads < 0) {
+            throw new UsageException("--threads must be 0 (the engine's default) or more, found " + threads);
+        }
+        InputFiles files = InputFiles.read(input, h0, c0, lengths);
         RunOutputs result;
         try (Backend b = Backends.named(backend, threads)) {
             if (b instanceof OnnxRuntimeBackend ort && ModelFormat.detect(modelFile) == ModelFormat.ONNX) {
                 // The file as it is, so that what runs is exactly what was exported; with --network,
                 // that network's own nodes cut out of the graph.
+                model.refuseReadingSettings("--backend onnxruntime runs an .onnx file as it is, in its graph's own layout");
                 try {
-                    result = ort.runFile(modelFile, model.network, inputs(), p);
+                    result = files.naming(() -> ort.runFile(modelFile, model.network, files.inputs(), p));
                 } catch (NetworkChoiceException e) {
                     throw new UsageException(e.message("--network NAME"), e);
                 }
             } else if (b instanceof TensorFlowBackend tf && ModelFormat.detect(modelFile) == ModelFormat.SAVEDMODEL) {
                 // A SavedModel through its serving signature, whoever wrote it.
-                result = tf.runFile(modelFile, inputs(), p);
+                model.refuseReadingSettings("--backend tensorflow runs a SavedModel as it is, through its serving signature");
+                result = files.naming(() -> tf.runFile(modelFile, files.inputs(), p));
             } else {
                 RecurrentNetwork net = model.load(modelFile);
-                result = b.run(net, inputs(), p);
+                result = files.naming(() -> b.run(net, files.inputs(), p));
             }
         }
-        Map<String, Tensor> files = new LinkedHashMap<>();
-        put(files, "output.npy", result.output());
-        put(files, "h_n.npy", result.hN());
-        put(files, "c_n.npy", result.cN());
-        write(files);
-        spec.commandLine().getOut().println("wrote " + String.join(", ", files.keySet()) + " to " + out
+        Map<String, Tensor> written = new LinkedHashMap<>();
+        put(written, "output.npy", result.output());
+        put(written, "h_n.npy", result.hN());
+        put(written, "c_n.npy", result.cN());
+        write(written);
+        spec.commandLine().getOut().println("wrote " + String.join(", ", written.keySet()) + " to " + out
                 + (result.output() == null ? "" : " (output " + result.output().shapeString() + ")"));
         return Main.OK;
-    }
-
-    private RunInputs inputs() throws IOException {
-        return new RunInputs(Npy.read(input), read(h0), read(c0), read(lengths));
     }
 
     /** An output the model does not produce (an .onnx graph without Y_h, a GRU's c_n) is not written. */
@@ -104,10 +111,6 @@ final class RunCommand implements Callable<Integer> {
         if (t != null) {
             files.put(name, t);
         }
-    }
-
-    private static Tensor read(Path p) throws IOException {
-        return p == null ? null : Npy.read(p);
     }
 
     /** A new folder appears whole; in an existing one each file is replaced atomically. */

@@ -1,6 +1,8 @@
 package dev.rnnport.cli;
 
 import dev.rnnport.UsageException;
+import dev.rnnport.ModelException;
+import dev.rnnport.RnnportException;
 import dev.rnnport.backend.Backends;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.nn.RecurrentNetwork;
@@ -10,6 +12,7 @@ import dev.rnnport.parity.ParityInputs;
 import dev.rnnport.parity.ParityReport;
 import dev.rnnport.parity.Verifier;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +26,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "verify", description = {
         "Run a network on every backend (and a foreign file as it is in its own runtime) and compare each with the"
-                + " native engine in float64. Exit 0 when all agree, 1 when one differs (with where and the likely cause)."})
+                + " native engine in float64. Exit 0 when all agree, 1 when one differs (with where and the likely cause)."},
+        footer = {"", "Examples:", "  rnnport verify testmodels/demo/lstm.safetensors",
+                "  rnnport verify testmodels/demo/lstm.safetensors \\",
+                "      --input testmodels/demo/input.npy --against testmodels/demo"})
 final class VerifyCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "Model file (see 'rnnport inspect --help' for the formats read).")
     Path modelFile;
 
     @Option(names = "--backends", split = ",", paramLabel = "native,onnxruntime,tensorflow",
@@ -53,6 +59,10 @@ final class VerifyCommand implements Callable<Integer> {
         if (against != null && !parity.hasInput()) {
             throw new UsageException("--against needs the --input its outputs were recorded for");
         }
+        if (against != null && !Files.isDirectory(against)) {
+            throw new ModelException(RnnportException.Kind.IO, "--against " + against + (Files.exists(against)
+                    ? ": is a file; --against takes the folder holding output.npy" : ": no such folder"));
+        }
         RecurrentNetwork net = model.load(modelFile);
         ModelFormat format = ModelFormat.detect(modelFile);
         ParityInputs inputs = parity.inputs(net.config());
@@ -62,7 +72,8 @@ final class VerifyCommand implements Callable<Integer> {
                 runs.add(Contender.recorded(against));
             }
             runs.addAll(Contenders.forModel(modelFile, format, net, backends == null ? Backends.NAMES : backends));
-            ParityReport report = new Verifier(net, parity.tolerance()).check(modelFile.toString(), inputs, reference, runs);
+            ParityReport report = parity.naming(() -> new Verifier(net, parity.tolerance())
+                    .check(modelFile.toString(), inputs, reference, runs));
             PrintWriter out = spec.commandLine().getOut();
             out.print(json ? report.toJson() + "\n" : report.toTable());
             out.flush();

@@ -38,6 +38,13 @@ public enum ModelFormat {
      */
     SAVEDMODEL("savedmodel", List.of(), () -> new SavedModelReader(), () -> new SavedModelWriter());
 
+    /**
+     * What {@link #detect} recognises, in a user's words: named in help and in the refusal of a file
+     * it does not recognise. A test checks that it names every extension the formats list.
+     */
+    public static final String READABLE = "safetensors (.safetensors), ONNX (.onnx), PyTorch (.pt, .pth, .th, .bin,"
+            + " .ckpt, .jit: zip, legacy or TorchScript), Keras (.h5, .hdf5, .keras), TensorFlow SavedModel (a folder with saved_model.pb)";
+
     private final String name;
     private final List<String> extensions;
     private final Supplier<FormatReader> reader;
@@ -124,7 +131,7 @@ public enum ModelFormat {
         if (n >= 1 && head[0] == 0x08) {
             return ONNX;
         }
-        throw new ModelException(file + ": not a recognised model file (expected .safetensors, .onnx, .pt/.pth, Keras .h5/.keras)");
+        throw new ModelException(file + ": not a recognised model file (rnnport reads " + READABLE + ")");
     }
 
     private static String extension(Path file) {

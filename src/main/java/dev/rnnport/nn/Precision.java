@@ -10,7 +10,7 @@ public enum Precision {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "float32", "f32", "float" -> FLOAT32;
             case "float64", "f64", "double" -> FLOAT64;
-            default -> throw new IllegalArgumentException("precision must be float32 or float64, found '" + s + "'");
+            default -> throw new dev.rnnport.UsageException("precision must be float32 or float64, found '" + s + "'");
         };
     }
 }

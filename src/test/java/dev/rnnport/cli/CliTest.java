@@ -114,16 +114,16 @@ class CliTest {
         Npy.write(x4, Tensor.zeros(dev.rnnport.tensor.DType.F32, 1, 2, 5, 8));
         Path out = tmp.resolve("never");
         Result rank = rnnport("run", DEMO.resolve("lstm.safetensors").toString(), "--input", x4.toString(), "--out", out.toString());
-        assertOneLineError(rank, 3, "input has rank 4 [1, 2, 5, 8], the network expects (batch, seq_len, input_size=8)");
+        assertOneLineError(rank, 3, "--input " + x4 + " has rank 4 [1, 2, 5, 8], the network expects (batch, seq_len, input_size=8)");
         Path x7 = tmp.resolve("x7.npy");
         Npy.write(x7, Tensor.zeros(dev.rnnport.tensor.DType.F32, 2, 5, 7));
         Result size = rnnport("run", DEMO.resolve("lstm.safetensors").toString(), "--input", x7.toString(), "--out", out.toString());
-        assertOneLineError(size, 3, "input dimension 2 (input_size) is 7, the network expects 8");
+        assertOneLineError(size, 3, "--input " + x7 + " dimension 2 (input_size) is 7, the network expects 8");
         Path h0 = tmp.resolve("h0.npy");
         Npy.write(h0, Tensor.zeros(dev.rnnport.tensor.DType.F32, 2, 2, 16));
         Result state = rnnport("run", DEMO.resolve("lstm.safetensors").toString(), "--input", DEMO.resolve("input.npy").toString(),
                 "--h0", h0.toString(), "--out", out.toString());
-        assertOneLineError(state, 3, "h0 has shape [2, 2, 16], the network expects [4, 2, 16]");
+        assertOneLineError(state, 3, "--h0 " + h0 + " has shape [2, 2, 16], the network expects [4, 2, 16]");
         assertFalse(Files.exists(out));
     }
 

@@ -37,7 +37,9 @@ record GraphFacts(Map<String, Slot> recurrentSlots, Map<String, Integer> recurre
         try {
             graph = ModelProto.parseFrom(model).getGraph();
         } catch (InvalidProtocolBufferException e) {
-            throw new ModelException(file + ": not an ONNX model (" + e.getMessage() + ")", e);
+            // In the reader's words (OnnxFiles): protobuf's own message is about its parser, not the file.
+            throw new ModelException(file + ": not a valid ONNX model (" + (String.valueOf(e.getMessage()).contains("ended unexpectedly")
+                    ? "truncated: a field runs past the end of its " + model.length + " bytes" : "corrupt protobuf") + ")", e);
         }
         Map<String, Slot> slots = new HashMap<>();
         Map<String, Integer> outputs = new HashMap<>();

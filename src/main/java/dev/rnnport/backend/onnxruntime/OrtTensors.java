@@ -63,7 +63,8 @@ final class OrtTensors {
                 }
                 return OnnxTensor.createTensor(OrtEnv.get(), LongBuffer.wrap(n), shape);
             }
-            default -> throw new IllegalArgumentException("element type " + type + " is not fed by this backend");
+            default -> throw new dev.rnnport.ModelException(dev.rnnport.RnnportException.Kind.UNSUPPORTED,
+                    "a graph input of element type " + type + " cannot be fed from a NumPy array by this backend");
         }
     }
 

@@ -53,6 +53,7 @@ public final class OnnxWriter implements FormatWriter {
     /** ONNX's LSTM, GRU and RNN nodes hold every option; only the Loop form of a projected LSTM has limits. */
     @Override
     public Optional<String> refusal(RecurrentNetwork network, WriteOptions options) {
+        OnnxOpsets.choose(options.opset()); // an opset out of range is a wrong request, whatever the network
         Optional<String> masking = MaskingCompatibility.refusal(network, "ONNX");
         if (masking.isPresent()) {
             return masking;

@@ -101,15 +101,14 @@ public final class StateDictNetworks {
         CellKind cell = switch (rows / hidden) {
             case 4 -> CellKind.LSTM;
             case 3 -> CellKind.GRU;
-            case 1 -> "relu".equalsIgnoreCase(metadata.getOrDefault(NONLINEARITY, "tanh")) ? CellKind.RNN_RELU : CellKind.RNN_TANH;
+            case 1 -> nonlinearity(metadata);
             default -> throw new ModelException("tensor " + prefix + "weight_hh_l0 has shape " + wHh0.shapeString()
                     + ": " + rows + " rows is not 4 (LSTM), 3 (GRU) or 1 (RNN) times hidden_size " + hidden);
         };
         boolean bidirectional = t.containsKey(prefix + ParameterNames.weightIh(0, true));
         boolean bias = t.containsKey(prefix + ParameterNames.biasIh(0, false));
         NetworkConfig config = new NetworkConfig(cell, wIh0.dim(1), hidden, layers, bias,
-                Boolean.parseBoolean(metadata.getOrDefault(BATCH_FIRST, "false")),
-                Double.parseDouble(metadata.getOrDefault(DROPOUT, "0")), bidirectional, projSize,
+                batchFirst(metadata), dropout(metadata), bidirectional, projSize,
                 CellOptions.defaults(cell));
         List<DirectionWeights> weights = new ArrayList<>();
         for (int layer = 0; layer < layers; layer++) {
@@ -125,6 +124,44 @@ public final class StateDictNetworks {
             }
         }
         return new RecurrentNetwork(config, weights);
+    }
+
+    /*
+     * The settings read from metadata: a value that is not one the writer could have written is refused
+     * naming the key, rather than read as a default (Boolean.parseBoolean("yes") is false).
+     */
+
+    private static boolean batchFirst(Map<String, String> metadata) {
+        String v = metadata.getOrDefault(BATCH_FIRST, "false").strip();
+        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+            throw new ModelException("__metadata__ " + BATCH_FIRST + " is '" + v + "', expected true or false");
+        }
+        return Boolean.parseBoolean(v);
+    }
+
+    private static double dropout(Map<String, String> metadata) {
+        String v = metadata.getOrDefault(DROPOUT, "0").strip();
+        double p;
+        try {
+            p = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new ModelException("__metadata__ " + DROPOUT + " is '" + v + "', expected a probability in [0, 1)");
+        }
+        if (!(p >= 0 && p < 1)) {
+            throw new ModelException("__metadata__ " + DROPOUT + " is " + v + ", expected a probability in [0, 1)");
+        }
+        return p;
+    }
+
+    private static CellKind nonlinearity(Map<String, String> metadata) {
+        String v = metadata.getOrDefault(NONLINEARITY, "tanh").strip();
+        if (v.equalsIgnoreCase("tanh")) {
+            return CellKind.RNN_TANH;
+        }
+        if (v.equalsIgnoreCase("relu")) {
+            return CellKind.RNN_RELU;
+        }
+        throw new ModelException("__metadata__ " + NONLINEARITY + " is '" + v + "', expected tanh or relu");
     }
 
     private static Tensor require(Map<String, Tensor> t, String prefix, String name) {
