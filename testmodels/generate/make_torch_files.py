@@ -351,6 +351,19 @@ def hostile():
     p.op(b"]").op(b"(").unicode("touch").unicode(MARKER).op(b"e\x85R.")
     (folder / "subprocess_popen.pt").write_bytes(legacy_frame(p.bytes()))
 
+    # os.system spelled as an attribute path: find_class('torch', 'os.system') imports torch and
+    # follows torch.os (torch imported os) to system. In a torch-shaped zip, protocol 4.
+    p = Pickle(4).op(b"\x80\x04")
+    p.op(b"\x8c" + bytes([5]) + b"torch\x94").op(b"\x8c" + bytes([9]) + b"os.system\x94\x93\x94")
+    p.unicode(cmd).op(b"\x85R.")
+    write_zip(folder / "torch_attribute_os_system.pt", "archive", [("data.pkl", p.bytes()), ("version", b"3\n")])
+
+    # The same through several modules, with GLOBAL in a legacy frame: torch.nn.modules.module
+    # imports torch, torch imports torch.serialization, which imports os.
+    p = Pickle().op(b"\x80\x02").global_("torch.nn", "modules.module.torch.serialization.os.system")
+    p.unicode(cmd).op(b"\x85R.")
+    (folder / "module_chain_os_system.pt").write_bytes(legacy_frame(p.bytes()))
+
     # A million nested MARKs: a nesting bomb for anything that recurses while unpickling.
     p = Pickle().op(b"\x80\x02" + b"(" * 1_000_000 + b"N.")
     write_zip(folder / "mark_nesting_bomb.pt", "archive", [("data.pkl", p.bytes()), ("version", b"3\n")],
@@ -417,6 +430,11 @@ def hostile():
     p.op(b"}h\x00Ns.")
     write_zip(folder / "tuple_key_bomb.pt", "archive", [("data.pkl", p.bytes()), ("version", b"3\n")],
               deflate=("data.pkl",))
+
+    # A tensor of 2^30 elements that repeats one stored float (strides 0): 4 bytes in the file,
+    # 8 GB once decoded if the reader trusted the view.
+    write_zip(folder / "expanded_view_bomb.pt", "archive",
+              [("data.pkl", state_dict_pickle(1, (1 << 16, 1 << 14), (0, 0))), ("data/0", bytes(4)), ("version", b"3\n")])
 
     # A legacy file whose storage record says 2^40 elements; 64 bytes follow.
     storages = struct.pack("<q", 1 << 40) + bytes(64)

@@ -73,8 +73,8 @@ class GridTest {
         RunInputs in = RunInputs.of(Npy.read(demo.resolve("input.npy")));
         RunOutputs expected = new RunOutputs(Npy.read(demo.resolve("expected_output.npy")),
                 Npy.read(demo.resolve("expected_h_n.npy")), Npy.read(demo.resolve("expected_c_n.npy")));
-        RecurrentNetwork withMetadata = Weights.load(demo.resolve("lstm.safetensors"));
-        RecurrentNetwork plain = Weights.load(demo.resolve("lstm_plain.safetensors"), new LoadOptions(null, true, null));
+        RecurrentNetwork withMetadata = Networks.load(demo.resolve("lstm.safetensors"));
+        RecurrentNetwork plain = Networks.load(demo.resolve("lstm_plain.safetensors"), new LoadOptions(null, true, null));
         for (RecurrentNetwork net : List.of(withMetadata, plain)) {
             NetworkConfig c = net.config();
             assertEquals(NetworkConfig.of(CellKind.LSTM, 8, 16).withLayers(2).withBidirectional(true).withBatchFirst(true), c);
@@ -85,7 +85,7 @@ class GridTest {
             close.check();
         }
         Path written = tmp.resolve("lstm.safetensors");
-        Weights.save(withMetadata, written, ModelFormat.SAFETENSORS, WriteOptions.DEFAULTS);
+        Networks.save(withMetadata, written, ModelFormat.SAFETENSORS, WriteOptions.DEFAULTS);
         assertArrayEquals(Files.readAllBytes(demo.resolve("lstm.safetensors")), Files.readAllBytes(written));
     }
 }

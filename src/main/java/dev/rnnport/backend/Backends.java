@@ -30,7 +30,8 @@ public final class Backends {
         return switch (key) {
             case "native" -> new NativeBackend();
             case "onnxruntime", "ort" -> new OnnxRuntimeBackend(threads);
-            case "tensorflow", "tf" -> throw new UsageException("backend 'tensorflow' is not available yet (available: native, onnxruntime)");
+            // Naming the class loads no TensorFlow code: its native library loads on the first run.
+            case "tensorflow", "tf" -> new dev.rnnport.backend.tensorflow.TensorFlowBackend(threads);
             default -> throw new UsageException("unknown backend '" + name + "' (known: native, onnxruntime, tensorflow)");
         };
     }

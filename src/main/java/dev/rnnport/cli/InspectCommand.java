@@ -1,6 +1,5 @@
 package dev.rnnport.cli;
 
-import dev.rnnport.Weights;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.NamedNetwork;
 import dev.rnnport.nn.CellKind;
@@ -39,20 +38,28 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ModelFormat format = ModelFormat.detect(file);
-        List<NamedNetwork> all = Weights.loadAll(file, model.toLoadOptions());
+        List<NamedNetwork> all = model.loadAll(file);
         List<Map<String, Object>> described = new ArrayList<>();
         for (NamedNetwork n : all) {
             described.add(describe(n));
         }
         var out = spec.commandLine().getOut();
+        // Globals a PyTorch file's pickles name beyond tensor rebuilding: what Python would import and call.
+        List<String> foreign = format == ModelFormat.PT ? new dev.rnnport.format.torch.TorchReader().foreignGlobals(file) : List.of();
+        String foreignNote = "Python would import and call these when loading this file; rnnport did not";
         if (json) {
             out.println("{\"file\":" + Json.quote(file.toString()) + ",\"format\":" + Json.quote(format.formatName())
-                    + ",\"networks\":[" + described.stream().map(InspectCommand::toJson).collect(Collectors.joining(",")) + "]}");
+                    + ",\"networks\":[" + described.stream().map(InspectCommand::toJson).collect(Collectors.joining(",")) + "]"
+                    + (format == ModelFormat.PT ? ",\"foreign_globals\":" + foreign.stream().map(Json::quote)
+                            .collect(Collectors.joining(",", "[", "]")) : "") + "}");
         } else {
             out.println(file + " (" + format.formatName() + "): " + all.size() + " network" + (all.size() == 1 ? "" : "s"));
             for (Map<String, Object> d : described) {
                 out.println("  " + d.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                         .collect(Collectors.joining(" ")));
+            }
+            if (!foreign.isEmpty()) {
+                out.println("globals named (" + foreignNote + "): " + String.join(", ", foreign));
             }
         }
         return Main.OK;
@@ -96,6 +103,8 @@ final class InspectCommand implements Callable<Integer> {
         if (net.hasPeepholes()) {
             m.put("peepholes", true);
         }
+        // What the source format says beyond the IR (Keras merge_mode, the model's other layers).
+        new java.util.TreeMap<>(net.annotations()).forEach(m::put);
         return m;
     }
 

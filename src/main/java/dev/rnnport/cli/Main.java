@@ -1,8 +1,7 @@
 package dev.rnnport.cli;
 
-import dev.rnnport.ModelException;
-import dev.rnnport.UsageException;
-import dev.rnnport.Weights;
+import dev.rnnport.Networks;
+import dev.rnnport.RnnportException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -15,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "rnnport", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Moves LSTM/GRU/RNN networks between PyTorch, ONNX and Keras and runs them natively.",
-        subcommands = {InspectCommand.class, RunCommand.class, ConvertCommand.class})
+        subcommands = {InspectCommand.class, RunCommand.class, ConvertCommand.class, VerifyCommand.class})
 public final class Main {
     public static final int OK = 0;
     public static final int PARITY_FAILURE = 1;
@@ -47,17 +46,17 @@ public final class Main {
     private static int report(CommandLine line, Exception ex) {
         String message;
         int code;
-        if (ex instanceof UsageException || ex instanceof IllegalArgumentException) {
+        if (ex instanceof RnnportException r) {
+            message = r.getMessage();
+            code = exitCode(r.kind());
+        } else if (ex instanceof IllegalArgumentException) {
             message = ex.getMessage();
             code = USAGE;
-        } else if (ex instanceof ModelException) {
-            message = ex.getMessage();
-            code = BAD_INPUT;
         } else if (ex instanceof UncheckedIOException u) {
-            message = Weights.describe(u.getCause());
+            message = Networks.describe(u.getCause());
             code = BAD_INPUT;
         } else if (ex instanceof IOException io) {
-            message = Weights.describe(io);
+            message = Networks.describe(io);
             code = BAD_INPUT;
         } else {
             // A failure we did not foresee is still one line, but says it is ours, not the user's.
@@ -66,6 +65,15 @@ public final class Main {
         }
         line.getErr().println("rnnport: " + firstLine(message));
         return code;
+    }
+
+    /** The one place a kind of failure becomes an exit code. */
+    static int exitCode(RnnportException.Kind kind) {
+        return switch (kind) {
+            case USAGE -> USAGE;
+            case PARITY -> PARITY_FAILURE;
+            case MALFORMED, UNSUPPORTED, UNSAFE, IO -> BAD_INPUT;
+        };
     }
 
     private static String firstLine(String s) {

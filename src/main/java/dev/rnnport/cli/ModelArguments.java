@@ -1,7 +1,14 @@
 package dev.rnnport.cli;
 
+import dev.rnnport.NetworkChoiceException;
+import dev.rnnport.Networks;
+import dev.rnnport.UsageException;
 import dev.rnnport.format.LoadOptions;
+import dev.rnnport.format.NamedNetwork;
 import dev.rnnport.nn.CellKind;
+import dev.rnnport.nn.RecurrentNetwork;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
@@ -23,9 +30,23 @@ final class ModelArguments {
             rnn = switch (nonlinearity.toLowerCase(Locale.ROOT)) {
                 case "tanh" -> CellKind.RNN_TANH;
                 case "relu" -> CellKind.RNN_RELU;
-                default -> throw new IllegalArgumentException("--nonlinearity must be tanh or relu, found '" + nonlinearity + "'");
+                default -> throw new UsageException("--nonlinearity must be tanh or relu, found '" + nonlinearity + "'");
             };
         }
         return new LoadOptions(network, batchFirst, rnn);
+    }
+
+    /** The network these options choose in {@code file}; a missing choice is phrased as the command line's {@code --network}. */
+    RecurrentNetwork load(Path file) {
+        try {
+            return Networks.load(file, toLoadOptions());
+        } catch (NetworkChoiceException e) {
+            throw new UsageException(e.message("--network NAME"), e);
+        }
+    }
+
+    /** Every network in {@code file}, with these options' settings. */
+    List<NamedNetwork> loadAll(Path file) {
+        return Networks.loadAll(file, toLoadOptions());
     }
 }

@@ -1,6 +1,5 @@
 package dev.rnnport.cli;
 
-import dev.rnnport.Weights;
 import dev.rnnport.backend.Backend;
 import dev.rnnport.backend.Backends;
 import dev.rnnport.backend.onnxruntime.OnnxRuntimeBackend;
@@ -48,11 +47,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--precision", defaultValue = "float32", paramLabel = "float32|float64")
     String precision;
 
-    @Option(names = "--backend", defaultValue = "native", paramLabel = "native|onnxruntime",
-            description = "Engine to run on. ONNX Runtime runs an .onnx MODEL as is, other files through an in-memory ONNX model.")
+    @Option(names = "--backend", defaultValue = "native", paramLabel = "native|onnxruntime|tensorflow",
+            description = "Engine to run on. ONNX Runtime runs an .onnx MODEL as is (with --network: that network's nodes cut out of the graph), other files through an in-memory ONNX model.")
     String backend;
 
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "T", description = "ONNX Runtime intra-op threads (0: its default).")
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "T", description = "ONNX Runtime or TensorFlow intra-op threads (0: its default).")
     int threads;
 
     @Mixin
@@ -67,10 +66,11 @@ final class RunCommand implements Callable<Integer> {
         RunOutputs result;
         try (Backend b = Backends.named(backend, threads)) {
             if (b instanceof OnnxRuntimeBackend ort && ModelFormat.detect(modelFile) == ModelFormat.ONNX) {
-                // The file as it is, so that what runs is exactly what was exported.
-                result = ort.runFile(modelFile, inputs(), p);
+                // The file as it is, so that what runs is exactly what was exported; with --network,
+                // that network's own nodes cut out of the graph.
+                result = ort.runFile(modelFile, model.network, inputs(), p);
             } else {
-                RecurrentNetwork net = Weights.load(modelFile, model.toLoadOptions());
+                RecurrentNetwork net = model.load(modelFile);
                 result = b.run(net, inputs(), p);
             }
         }

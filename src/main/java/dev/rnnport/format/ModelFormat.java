@@ -1,7 +1,13 @@
 package dev.rnnport.format;
 
 import dev.rnnport.ModelException;
+import dev.rnnport.RnnportException;
 import dev.rnnport.UsageException;
+import dev.rnnport.format.keras.KerasFiles;
+import dev.rnnport.format.keras.KerasH5Reader;
+import dev.rnnport.format.keras.KerasH5Writer;
+import dev.rnnport.format.keras.KerasZipReader;
+import dev.rnnport.format.keras.KerasZipWriter;
 import dev.rnnport.format.onnx.OnnxReader;
 import dev.rnnport.format.onnx.OnnxWriter;
 import dev.rnnport.format.safetensors.SafetensorsReader;
@@ -20,7 +26,9 @@ import java.util.function.Supplier;
 public enum ModelFormat {
     SAFETENSORS("safetensors", List.of("safetensors"), SafetensorsReader::new, SafetensorsWriter::new),
     ONNX("onnx", List.of("onnx"), OnnxReader::new, OnnxWriter::new),
-    PT("pt", List.of("pt", "pth", "th", "bin"), TorchReader::new, TorchWriter::new);
+    PT("pt", List.of("pt", "pth", "th", "bin"), TorchReader::new, TorchWriter::new),
+    KERAS_H5("h5", List.of("h5", "hdf5"), KerasH5Reader::new, KerasH5Writer::new),
+    KERAS("keras", List.of("keras"), KerasZipReader::new, KerasZipWriter::new);
 
     private final String name;
     private final List<String> extensions;
@@ -53,7 +61,7 @@ public enum ModelFormat {
                 return f;
             }
         }
-        throw new UsageException("unknown format '" + to + "' (known: safetensors, onnx, pt)");
+        throw new UsageException("unknown format '" + to + "' (known: safetensors, onnx, pt, h5, keras)");
     }
 
     /** The format an output path asks for by its extension. */
@@ -64,13 +72,20 @@ public enum ModelFormat {
                 return f;
             }
         }
-        throw new UsageException("cannot tell the format of " + file + " from its extension; give --to onnx|pt|safetensors");
+        throw new UsageException("cannot tell the format of " + file + " from its extension; give --to onnx|pt|safetensors|h5|keras");
     }
 
     /** Recognises an existing file by its extension, else by its first bytes. */
     public static ModelFormat detect(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new ModelException(file + ": no such file");
+            throw new ModelException(RnnportException.Kind.IO, file + ": no such file");
+        }
+        // Formats with an unmistakable signature are recognised by content whatever the name says.
+        if (KerasFiles.isHdf5(file)) {
+            return KERAS_H5;
+        }
+        if (KerasFiles.isKerasArchive(file)) {
+            return KERAS;
         }
         String ext = extension(file);
         for (ModelFormat f : values()) {
@@ -95,7 +110,7 @@ public enum ModelFormat {
         if (n >= 1 && head[0] == 0x08) {
             return ONNX;
         }
-        throw new ModelException(file + ": not a recognised model file (expected .safetensors, .onnx, .pt/.pth)");
+        throw new ModelException(file + ": not a recognised model file (expected .safetensors, .onnx, .pt/.pth, Keras .h5/.keras)");
     }
 
     private static String extension(Path file) {

@@ -8,4 +8,9 @@ import dev.rnnport.nn.RecurrentNetwork;
  * only network has no name of its own.
  */
 public record NamedNetwork(String name, RecurrentNetwork network) {
+
+    /** The same name for another network (the same one with the user's settings applied, say). */
+    public NamedNetwork withNetwork(RecurrentNetwork other) {
+        return new NamedNetwork(name, other);
+    }
 }

@@ -17,9 +17,12 @@ import java.util.List;
  *                           end, as ONNX's {@code direction="reverse"}: outputs stay aligned with the
  *                           input steps, h_n is the state after step 0. PyTorch has no such module.
  *                           Its activations are the forward list (the only direction it has).
+ * @param masking            what masked or padded steps output, and a Keras mask value if any;
+ *                           PyTorch's and ONNX's convention is {@link Masking#ZEROS}
  */
 public record CellOptions(List<Activation> forwardActivations, List<Activation> reverseActivations,
-                          double clip, boolean inputForget, boolean linearBeforeReset, boolean reverseOnly) {
+                          double clip, boolean inputForget, boolean linearBeforeReset, boolean reverseOnly,
+                          Masking masking) {
 
     public static final double NO_CLIP = Double.POSITIVE_INFINITY;
 
@@ -28,8 +31,17 @@ public record CellOptions(List<Activation> forwardActivations, List<Activation> 
         // The kernel picks the reverse list for a reversed pass; a reverse-only network has one list.
         reverseActivations = reverseOnly ? forwardActivations : List.copyOf(reverseActivations);
         if (!(clip > 0)) {
-            throw new IllegalArgumentException("clip must be positive, found " + clip);
+            throw new ConfigException("clip must be positive, found " + clip);
         }
+        if (masking == null) {
+            masking = Masking.ZEROS;
+        }
+    }
+
+    /** Options with PyTorch's treatment of padded steps (zeros). */
+    public CellOptions(List<Activation> forwardActivations, List<Activation> reverseActivations,
+                       double clip, boolean inputForget, boolean linearBeforeReset, boolean reverseOnly) {
+        this(forwardActivations, reverseActivations, clip, inputForget, linearBeforeReset, reverseOnly, Masking.ZEROS);
     }
 
     /** Options of a network that runs forwards (or both ways when bidirectional). */
@@ -40,7 +52,7 @@ public record CellOptions(List<Activation> forwardActivations, List<Activation> 
 
     public static CellOptions defaults(CellKind cell) {
         List<Activation> acts = defaultActivations(cell);
-        return new CellOptions(acts, acts, NO_CLIP, false, true, false);
+        return new CellOptions(acts, acts, NO_CLIP, false, true, false, Masking.ZEROS);
     }
 
     public static List<Activation> defaultActivations(CellKind cell) {
@@ -61,22 +73,26 @@ public record CellOptions(List<Activation> forwardActivations, List<Activation> 
     }
 
     public CellOptions withActivations(List<Activation> forward, List<Activation> reverse) {
-        return new CellOptions(forward, reverse, clip, inputForget, linearBeforeReset, reverseOnly);
+        return new CellOptions(forward, reverse, clip, inputForget, linearBeforeReset, reverseOnly, masking);
     }
 
     public CellOptions withClip(double c) {
-        return new CellOptions(forwardActivations, reverseActivations, c, inputForget, linearBeforeReset, reverseOnly);
+        return new CellOptions(forwardActivations, reverseActivations, c, inputForget, linearBeforeReset, reverseOnly, masking);
     }
 
     public CellOptions withInputForget(boolean b) {
-        return new CellOptions(forwardActivations, reverseActivations, clip, b, linearBeforeReset, reverseOnly);
+        return new CellOptions(forwardActivations, reverseActivations, clip, b, linearBeforeReset, reverseOnly, masking);
     }
 
     public CellOptions withLinearBeforeReset(boolean b) {
-        return new CellOptions(forwardActivations, reverseActivations, clip, inputForget, b, reverseOnly);
+        return new CellOptions(forwardActivations, reverseActivations, clip, inputForget, b, reverseOnly, masking);
     }
 
     public CellOptions withReverseOnly(boolean b) {
-        return new CellOptions(forwardActivations, reverseActivations, clip, inputForget, linearBeforeReset, b);
+        return new CellOptions(forwardActivations, reverseActivations, clip, inputForget, linearBeforeReset, b, masking);
+    }
+
+    public CellOptions withMasking(Masking m) {
+        return new CellOptions(forwardActivations, reverseActivations, clip, inputForget, linearBeforeReset, reverseOnly, m);
     }
 }

@@ -101,16 +101,25 @@ public final class NaiveKernel implements DirectionKernel {
         void all() {
             int steps = p.steps();
             int batch = p.batch();
+            // Keras repeats a direction's last output at a masked step: zeros until its first valid step.
+            double[] carried = cfg.options().masking().steps() == MaskedSteps.CARRY_OUTPUT ? new double[batch * out] : null;
             for (int s = 0; s < steps; s++) {
                 int t = p.reverse() ? steps - 1 - s : s;
                 for (int n = 0; n < batch; n++) {
                     int yOff = (t * batch + n) * out;
-                    if (t >= p.lengths()[n]) {
-                        java.util.Arrays.fill(p.y(), yOff, yOff + out, 0.0);
+                    if (!p.valid()[t * batch + n]) {
+                        if (carried == null) {
+                            java.util.Arrays.fill(p.y(), yOff, yOff + out, 0.0);
+                        } else {
+                            System.arraycopy(carried, n * out, p.y(), yOff, out);
+                        }
                         continue;
                     }
                     step(t, n);
                     System.arraycopy(p.h(), n * out, p.y(), yOff, out);
+                    if (carried != null) {
+                        System.arraycopy(p.h(), n * out, carried, n * out, out);
+                    }
                 }
             }
         }

@@ -81,7 +81,7 @@ public final class NativeEngine {
                 double[] y = new double[steps * batch * out];
                 boolean reversed = d == 1 || cfg.options().reverseOnly();
                 kernel.run(new DirectionPass(cfg, net.weights(layer, d == 1), reversed, precision, steps, batch,
-                        inputSize, b.lengths, layerInput, h, c, y));
+                        inputSize, b.valid, layerInput, h, c, y));
                 System.arraycopy(h, 0, hN, state * batch * out, batch * out);
                 if (c != null) {
                     System.arraycopy(c, 0, cN, state * batch * hidden, batch * hidden);

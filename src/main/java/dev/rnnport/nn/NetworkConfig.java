@@ -13,24 +13,24 @@ public record NetworkConfig(CellKind cell, int inputSize, int hiddenSize, int nu
 
     public NetworkConfig {
         if (inputSize <= 0 || hiddenSize <= 0 || numLayers <= 0) {
-            throw new IllegalArgumentException("input_size, hidden_size and num_layers must be positive, found "
+            throw new ConfigException("input_size, hidden_size and num_layers must be positive, found "
                     + inputSize + ", " + hiddenSize + ", " + numLayers);
         }
         if (projSize < 0 || (projSize > 0 && cell != CellKind.LSTM)) {
-            throw new IllegalArgumentException("proj_size " + projSize + " is only allowed for LSTM");
+            throw new ConfigException("proj_size " + projSize + " is only allowed for LSTM");
         }
         if (projSize >= hiddenSize && projSize > 0) {
-            throw new IllegalArgumentException("proj_size " + projSize + " must be smaller than hidden_size " + hiddenSize);
+            throw new ConfigException("proj_size " + projSize + " must be smaller than hidden_size " + hiddenSize);
         }
         if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("dropout must be in [0, 1), found " + dropout);
+            throw new ConfigException("dropout must be in [0, 1), found " + dropout);
         }
         if (bidirectional && options.reverseOnly()) {
-            throw new IllegalArgumentException("a bidirectional network cannot also be reverse-only");
+            throw new ConfigException("a bidirectional network cannot also be reverse-only");
         }
         int acts = cell.activationCount();
         if (options.forwardActivations().size() != acts || options.reverseActivations().size() != acts) {
-            throw new IllegalArgumentException(cell.moduleName() + " takes " + acts + " activations per direction");
+            throw new ConfigException(cell.moduleName() + " takes " + acts + " activations per direction");
         }
     }
 

@@ -1,10 +1,12 @@
 package dev.rnnport.nn;
 
 import dev.rnnport.ModelException;
+import dev.rnnport.UsageException;
 import dev.rnnport.tensor.Shapes;
 import dev.rnnport.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A recurrent network with PyTorch's semantics: the intermediate representation every format is
@@ -19,10 +21,24 @@ import java.util.List;
 public final class RecurrentNetwork {
     private final NetworkConfig config;
     private final List<DirectionWeights> weights;
+    /** Float32 cells for streaming, packed on first use and shared by every stream (benign race: equal values). */
+    private volatile List<StepCell> stepCells;
+    private final Map<String, String> annotations;
 
     public RecurrentNetwork(NetworkConfig config, List<DirectionWeights> weights) {
+        this(config, weights, Map.of());
+    }
+
+    /**
+     * A network with annotations: facts from the file it was read from that do not change what it
+     * computes (a Keras Bidirectional merge_mode, return_sequences, the model's other layers), kept
+     * so a writer of the same format can restore them and {@code inspect} can show them. Keys start
+     * with the format's name ({@code keras.merge_mode}).
+     */
+    public RecurrentNetwork(NetworkConfig config, List<DirectionWeights> weights, Map<String, String> annotations) {
         this.config = config;
         this.weights = List.copyOf(weights);
+        this.annotations = Map.copyOf(annotations);
         validate();
     }
 
@@ -32,6 +48,11 @@ public final class RecurrentNetwork {
 
     public List<DirectionWeights> weights() {
         return weights;
+    }
+
+    /** See {@link #RecurrentNetwork(NetworkConfig, List, Map)}; empty for most files. */
+    public Map<String, String> annotations() {
+        return annotations;
     }
 
     public DirectionWeights weights(int layer, boolean reverse) {
@@ -46,6 +67,60 @@ public final class RecurrentNetwork {
     /** Runs the network natively in float32; see {@link NativeEngine} for more control. */
     public RunOutputs forward(Tensor input) {
         return new NativeEngine(Precision.FLOAT32).run(this, RunInputs.of(input));
+    }
+
+    /**
+     * A stream over this network from a zero state, to run it one time step at a time.
+     *
+     * @param batch the number of sequences stepped together
+     * @return a new stream; the network may be shared by many streams and threads
+     * @throws UsageException for a bidirectional or reverse-only network, whose reverse direction needs the whole sequence
+     */
+    public RecurrentStream openStream(int batch) {
+        return RecurrentStream.open(this, batch, null, null);
+    }
+
+    /**
+     * A stream over this network from the given state.
+     *
+     * @param batch the number of sequences stepped together
+     * @param h0    initial hidden state, PyTorch's (num_layers, batch, H_out) (or (num_layers, H_out) for a batch of
+     *              one); null for zeros
+     * @param c0    initial LSTM cell state (num_layers, batch, hidden_size); null for zeros, and for GRU and RNN
+     * @return a new stream whose {@link RecurrentStream#reset} returns to this state
+     * @throws UsageException for a bidirectional or reverse-only network, or states of the wrong shape
+     */
+    public RecurrentStream openStream(int batch, Tensor h0, Tensor c0) {
+        int layers = config.numLayers();
+        return RecurrentStream.open(this, batch, RecurrentStream.state(h0, "h0", layers, batch, config.outputSize()),
+                RecurrentStream.state(c0, "c0", layers, batch, config.hiddenSize()));
+    }
+
+    /**
+     * A stream over this network from the given state, as row-major float arrays.
+     *
+     * @param batch the number of sequences stepped together
+     * @param h0    initial hidden state, num_layers × batch × H_out values; null for zeros. Copied.
+     * @param c0    initial LSTM cell state, num_layers × batch × hidden_size values; null for zeros. Copied.
+     * @return a new stream whose {@link RecurrentStream#reset} returns to this state
+     * @throws UsageException for a bidirectional or reverse-only network, or states of the wrong size
+     */
+    public RecurrentStream openStream(int batch, float[] h0, float[] c0) {
+        return RecurrentStream.open(this, batch, h0, c0);
+    }
+
+    /** One float32 cell per layer of the forward direction, packed once. */
+    List<StepCell> stepCells() {
+        List<StepCell> cells = stepCells;
+        if (cells == null) {
+            StepCell[] built = new StepCell[config.numLayers()];
+            for (int layer = 0; layer < built.length; layer++) {
+                built[layer] = new StepCell(this, layer, false);
+            }
+            cells = List.of(built);
+            stepCells = cells;
+        }
+        return cells;
     }
 
     private void validate() {

@@ -22,12 +22,17 @@ public final class TimeMajorBatch {
     public final double[] h0;
     /** (D*layers, N, hidden_size) or null for zeros. */
     public final double[] c0;
-    /** Valid steps per sequence, all L when no lengths were given. */
+    /**
+     * Valid steps per sequence, all L when nothing is invalid: the number of leading valid steps,
+     * which is the whole story when {@link #paddedAtEnd()} (lengths, or a mask that only pads the end).
+     */
     public final int[] lengths;
+    /** Whether step t of sequence n is valid, at index t*N+n; from lengths, the mask and a mask value. */
+    public final boolean[] valid;
     private final NetworkConfig config;
 
     private TimeMajorBatch(NetworkConfig config, int steps, int batch, boolean unbatched, double[] x,
-                           double[] h0, double[] c0, int[] lengths) {
+                           double[] h0, double[] c0, boolean[] valid) {
         this.config = config;
         this.steps = steps;
         this.batch = batch;
@@ -35,11 +40,48 @@ public final class TimeMajorBatch {
         this.x = x;
         this.h0 = h0;
         this.c0 = c0;
-        this.lengths = lengths;
+        this.valid = valid;
+        this.lengths = leadingValidSteps(valid, steps, batch);
     }
 
     public boolean hasLengths() {
         return Arrays.stream(lengths).anyMatch(l -> l != steps);
+    }
+
+    /** True when every sequence's invalid steps all come after its valid ones, as with lengths. */
+    public boolean paddedAtEnd() {
+        for (int n = 0; n < batch; n++) {
+            for (int t = lengths[n]; t < steps; t++) {
+                if (valid[t * batch + n]) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The first step, as "sequence n, step t", that is masked while a later one of its sequence is valid; null if none. */
+    public String firstHole() {
+        for (int n = 0; n < batch; n++) {
+            for (int t = lengths[n]; t < steps; t++) {
+                if (valid[t * batch + n]) {
+                    return "sequence " + n + ", step " + lengths[n];
+                }
+            }
+        }
+        return null;
+    }
+
+    private static int[] leadingValidSteps(boolean[] valid, int steps, int batch) {
+        int[] out = new int[batch];
+        for (int n = 0; n < batch; n++) {
+            int t = 0;
+            while (t < steps && valid[t * batch + n]) {
+                t++;
+            }
+            out[n] = t;
+        }
+        return out;
     }
 
     public static TimeMajorBatch of(NetworkConfig config, RunInputs in) {
@@ -71,8 +113,53 @@ public final class TimeMajorBatch {
             }
             c0 = state(in.c0(), "c0", states, batch, config.hiddenSize(), unbatched);
         }
+        boolean[] valid = new boolean[steps * batch];
+        Arrays.fill(valid, true);
         int[] lengths = lengths(in.lengths(), batch, steps);
-        return new TimeMajorBatch(config, steps, batch, unbatched, x, h0, c0, lengths);
+        for (int n = 0; n < batch; n++) {
+            for (int t = lengths[n]; t < steps; t++) {
+                valid[t * batch + n] = false;
+            }
+        }
+        applyMask(in.mask(), valid, steps, batch, unbatched);
+        Double maskValue = config.options().masking().maskValue();
+        if (maskValue != null) {
+            applyMaskValue(x, maskValue, config.inputSize(), valid);
+        }
+        return new TimeMajorBatch(config, steps, batch, unbatched, x, h0, c0, valid);
+    }
+
+    /** A caller's mask, (N, L) or (L) unbatched: zero marks an invalid step. */
+    private static void applyMask(Tensor mask, boolean[] valid, int steps, int batch, boolean unbatched) {
+        if (mask == null) {
+            return;
+        }
+        int[] want = unbatched ? new int[] {steps} : new int[] {batch, steps};
+        if (!Arrays.equals(mask.shape(), want)) {
+            throw new ModelException("mask has shape " + mask.shapeString() + ", expected " + Shapes.format(want)
+                    + (unbatched ? " (seq_len)" : " (batch, seq_len)") + ", one value per step, nonzero where valid");
+        }
+        double[] m = mask.data();
+        for (int n = 0; n < batch; n++) {
+            for (int t = 0; t < steps; t++) {
+                if (m[n * steps + t] == 0) {
+                    valid[t * batch + n] = false;
+                }
+            }
+        }
+    }
+
+    /** Keras's Masking layer: a step whose every feature equals the mask value is masked. */
+    private static void applyMaskValue(double[] x, double maskValue, int features, boolean[] valid) {
+        for (int tn = 0; tn < valid.length; tn++) {
+            boolean all = true;
+            for (int k = 0; k < features && all; k++) {
+                all = x[tn * features + k] == maskValue;
+            }
+            if (all) {
+                valid[tn] = false;
+            }
+        }
     }
 
     private static double[] state(Tensor t, String name, int states, int batch, int size, boolean unbatched) {

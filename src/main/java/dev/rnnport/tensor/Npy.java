@@ -2,6 +2,7 @@ package dev.rnnport.tensor;
 
 import dev.rnnport.ModelException;
 import dev.rnnport.format.AtomicFiles;
+import dev.rnnport.util.ReadLimits;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -26,15 +27,32 @@ public final class Npy {
     }
 
     public static Tensor read(Path file) throws IOException {
+        return read(file, ReadLimits.defaults());
+    }
+
+    /**
+     * Reads one array; the file's size (which bounds every size its header can claim) and the
+     * decoded values are checked against {@code limits} before they are allocated.
+     */
+    public static Tensor read(Path file, ReadLimits limits) throws IOException {
+        long size = Files.size(file);
+        limits.checkBytes(size, file + ": .npy file of " + size + " bytes");
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new ModelException(file + ": .npy file of " + size + " bytes is larger than rnnport can read at once");
+        }
         byte[] bytes = Files.readAllBytes(file);
         try {
-            return parse(bytes);
+            return parse(bytes, limits);
         } catch (ModelException e) {
             throw new ModelException(file + ": " + e.getMessage());
         }
     }
 
     static Tensor parse(byte[] bytes) {
+        return parse(bytes, ReadLimits.defaults());
+    }
+
+    static Tensor parse(byte[] bytes, ReadLimits limits) {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (bytes.length < 10) {
             throw new ModelException("not a .npy file (" + bytes.length + " bytes)");
@@ -64,6 +82,9 @@ public final class Npy {
         }
         String header = new String(bytes, start, (int) headerLen, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         String descr = group(DESCR, header, "descr");
+        if (descr.length() < 2) {
+            throw new ModelException("unsupported dtype '" + descr + "'; expected float32, float64 or an integer type");
+        }
         if ("True".equals(group(FORTRAN, header, "fortran_order"))) {
             throw new ModelException("Fortran-ordered arrays are not supported; save with np.ascontiguousarray");
         }
@@ -83,12 +104,19 @@ public final class Npy {
                     + (descr.contains("O") ? " (object arrays are never loaded)" : "")
                     + "; expected float32, float64 or an integer type");
         };
-        long count = Shapes.size(shape);
+        long count;
+        try {
+            count = Math.multiplyExact(Shapes.size(shape), (long) dtype.bytes()) / dtype.bytes();
+        } catch (ArithmeticException e) {
+            throw new ModelException("shape " + Shapes.format(shape) + " has more elements than 64 bits can count");
+        }
         long dataStart = start + headerLen;
         if (count * dtype.bytes() != bytes.length - dataStart) {
             throw new ModelException("shape " + Shapes.format(shape) + " of " + descr + " needs " + count * dtype.bytes()
                     + " data bytes, the file has " + (bytes.length - dataStart));
         }
+        // The file's bytes and the decoded values (8 bytes each) are held together.
+        limits.checkBytes(bytes.length + 8 * count, "shape " + Shapes.format(shape) + " of " + descr);
         ByteBuffer data = ByteBuffer.wrap(bytes, (int) dataStart, (int) (count * dtype.bytes())).slice().order(order);
         return Tensor.of(dtype, shape, RawValues.decode(data, dtype, (int) count));
     }
@@ -96,25 +124,39 @@ public final class Npy {
     private static String group(Pattern p, String header, String key) {
         Matcher m = p.matcher(header);
         if (!m.find()) {
-            throw new ModelException(".npy header has no '" + key + "': " + header.trim());
+            throw new ModelException(".npy header has no '" + key + "': " + abbreviate(header.trim()));
         }
         return m.group(1);
     }
 
     private static int[] parseShape(String s) {
         String[] parts = s.split(",");
+        if (parts.length > ReadLimits.MAX_RANK + 1) {
+            throw new ModelException(".npy shape has more than " + ReadLimits.MAX_RANK + " dimensions");
+        }
         int n = 0;
         int[] shape = new int[parts.length];
         for (String p : parts) {
             if (!p.isBlank()) {
+                String digits = p.trim();
+                digits = digits.endsWith("L") ? digits.substring(0, digits.length() - 1) : digits;
+                int d;
                 try {
-                    shape[n++] = Integer.parseInt(p.trim().replace("L", ""));
+                    d = Integer.parseInt(digits);
                 } catch (NumberFormatException e) {
-                    throw new ModelException("bad .npy shape (" + s + ")");
+                    throw new ModelException("bad .npy shape (" + abbreviate(s) + "): dimensions must be integers below 2^31");
                 }
+                if (d < 0) {
+                    throw new ModelException("bad .npy shape (" + abbreviate(s) + "): negative dimension " + d);
+                }
+                shape[n++] = d;
             }
         }
         return java.util.Arrays.copyOf(shape, n);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 60 ? s.substring(0, 60) + "..." : s;
     }
 
     /** Writes float32, float64 or int64 in format version 1.0, atomically. */

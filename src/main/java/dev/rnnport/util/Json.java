@@ -1,220 +1,149 @@
 package dev.rnnport.util;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A small strict JSON reader and string quoting for the few JSON documents we touch (safetensors
- * headers, test configs). Objects become {@code LinkedHashMap} (key order kept), arrays
- * {@code List}, integers {@code Long}, other numbers {@code Double}. Nesting depth is bounded so
- * a hostile header cannot exhaust the stack.
+ * Strict JSON reading and string quoting for the JSON documents rnnport touches (safetensors
+ * headers, configs), on Jackson's streaming parser. Objects become {@code LinkedHashMap} (key
+ * order kept), arrays {@code List}, integers {@code Long}, other numbers {@code Double}.
+ *
+ * <p>Jackson's {@link StreamReadConstraints} bound what a hostile document can make the parser
+ * do: nesting depth, the length of a string, a number or a name, and the whole document. The
+ * values are built without recursion, so depth is bounded by the constraint alone. Duplicate
+ * keys, trailing text, NaN, leading zeros and comments are refused, as Python's json and Rust's
+ * serde refuse them.
  */
 public final class Json {
-    private static final int MAX_DEPTH = 64;
+    /** Real headers and configs nest a handful of levels. */
+    static final int MAX_DEPTH = 64;
+    /** A number longer than this is no weight offset or hyper-parameter (and slow to convert). */
+    static final int MAX_NUMBER_CHARS = 400;
 
-    private final String s;
-    private int pos;
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH)
+                    .maxNumberLength(MAX_NUMBER_CHARS)
+                    .maxStringLength(100 << 20)
+                    .maxNameLength(1 << 20)
+                    .build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .build();
 
-    private Json(String s) {
-        this.s = s;
+    private Json() {
     }
 
-    /** Parses one JSON value; throws IllegalArgumentException with the offset of the first problem. */
+    /** Parses one JSON value; throws IllegalArgumentException saying where and what the first problem is. */
     public static Object parse(String text) {
-        Json p = new Json(text);
-        p.skipSpace();
-        Object v = p.value(0);
-        p.skipSpace();
-        if (p.pos != text.length()) {
-            throw p.error("unexpected text after the value");
+        try (JsonParser p = FACTORY.createParser(text)) {
+            if (p.nextToken() == null) {
+                throw new IllegalArgumentException("invalid JSON at offset 0: no value");
+            }
+            Object v = read(p);
+            if (p.nextToken() != null) {
+                throw new IllegalArgumentException("invalid JSON at offset " + offset(p) + ": unexpected text after the value");
+            }
+            return v;
+        } catch (JsonProcessingException e) {
+            long at = e.getLocation() == null ? -1 : e.getLocation().getCharOffset();
+            throw new IllegalArgumentException("invalid JSON at offset " + at + ": " + e.getOriginalMessage().split("\n")[0]);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("invalid JSON: " + e.getMessage());
         }
-        return v;
     }
 
     /** A JSON string literal for {@code v}. */
     public static String quote(String v) {
-        StringBuilder b = new StringBuilder("\"");
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
+        StringBuilder b = new StringBuilder(v.length() + 2).append('"');
+        JsonStringEncoder.getInstance().quoteAsString(v, b);
         return b.append('"').toString();
     }
 
-    private Object value(int depth) {
-        if (depth > MAX_DEPTH) {
-            throw error("nesting deeper than " + MAX_DEPTH);
-        }
-        if (pos >= s.length()) {
-            throw error("unexpected end");
-        }
-        char c = s.charAt(pos);
-        return switch (c) {
-            case '{' -> object(depth);
-            case '[' -> array(depth);
-            case '"' -> string();
-            case 't' -> literal("true", Boolean.TRUE);
-            case 'f' -> literal("false", Boolean.FALSE);
-            case 'n' -> literal("null", null);
-            default -> number();
-        };
+    private static long offset(JsonParser p) {
+        return p.currentTokenLocation().getCharOffset();
     }
 
-    private Map<String, Object> object(int depth) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        pos++;
-        skipSpace();
-        if (peek('}')) {
-            pos++;
-            return m;
-        }
+    /** The value starting at the parser's current token, built with a stack of open containers. */
+    private static Object read(JsonParser p) throws IOException {
+        Deque<Object> open = new ArrayDeque<>();
+        Deque<String> keys = new ArrayDeque<>();
+        Object done = null;
+        JsonToken t = p.currentToken();
         while (true) {
-            skipSpace();
-            if (!peek('"')) {
-                throw error("expected a key");
-            }
-            String k = string();
-            skipSpace();
-            expect(':');
-            skipSpace();
-            if (m.put(k, value(depth + 1)) != null) {
-                throw error("duplicate key " + quote(k));
-            }
-            skipSpace();
-            if (peek(',')) {
-                pos++;
-            } else {
-                expect('}');
-                return m;
-            }
-        }
-    }
-
-    private List<Object> array(int depth) {
-        List<Object> l = new ArrayList<>();
-        pos++;
-        skipSpace();
-        if (peek(']')) {
-            pos++;
-            return l;
-        }
-        while (true) {
-            skipSpace();
-            l.add(value(depth + 1));
-            skipSpace();
-            if (peek(',')) {
-                pos++;
-            } else {
-                expect(']');
-                return l;
-            }
-        }
-    }
-
-    private String string() {
-        pos++;
-        StringBuilder b = new StringBuilder();
-        while (true) {
-            if (pos >= s.length()) {
-                throw error("unterminated string");
-            }
-            char c = s.charAt(pos++);
-            if (c == '"') {
-                return b.toString();
-            }
-            if (c == '\\') {
-                if (pos >= s.length()) {
-                    throw error("unterminated escape");
+            Object value;
+            boolean complete = true;
+            switch (t) {
+                case START_OBJECT -> {
+                    open.push(new LinkedHashMap<String, Object>());
+                    complete = false;
+                    value = null;
                 }
-                char e = s.charAt(pos++);
-                switch (e) {
-                    case '"', '\\', '/' -> b.append(e);
-                    case 'b' -> b.append('\b');
-                    case 'f' -> b.append('\f');
-                    case 'n' -> b.append('\n');
-                    case 'r' -> b.append('\r');
-                    case 't' -> b.append('\t');
-                    case 'u' -> {
-                        if (pos + 4 > s.length()) {
-                            throw error("short unicode escape");
-                        }
-                        try {
-                            b.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
-                        } catch (NumberFormatException ex) {
-                            throw error("bad unicode escape");
-                        }
-                        pos += 4;
-                    }
-                    default -> throw error("bad escape \\" + e);
+                case START_ARRAY -> {
+                    open.push(new ArrayList<>());
+                    complete = false;
+                    value = null;
                 }
-            } else if (c < 0x20) {
-                throw error("control character in string");
-            } else {
-                b.append(c);
+                case END_OBJECT, END_ARRAY -> value = open.pop();
+                case FIELD_NAME -> {
+                    keys.push(p.currentName());
+                    complete = false;
+                    value = null;
+                }
+                case VALUE_STRING -> value = p.getText();
+                case VALUE_NUMBER_INT -> value = integer(p);
+                case VALUE_NUMBER_FLOAT -> value = p.getDoubleValue();
+                case VALUE_TRUE -> value = Boolean.TRUE;
+                case VALUE_FALSE -> value = Boolean.FALSE;
+                case VALUE_NULL -> value = null;
+                default -> throw new IllegalArgumentException("invalid JSON at offset " + offset(p) + ": unexpected " + t);
+            }
+            if (complete) {
+                if (open.isEmpty()) {
+                    done = value;
+                    return done;
+                }
+                add(open.peek(), keys, value);
+            }
+            t = p.nextToken();
+            if (t == null) {
+                throw new IllegalArgumentException("invalid JSON: unexpected end");
             }
         }
     }
 
-    private Object number() {
-        int start = pos;
-        while (pos < s.length() && "+-0123456789.eE".indexOf(s.charAt(pos)) >= 0) {
-            pos++;
-        }
-        String t = s.substring(start, pos);
-        if (t.isEmpty()) {
-            throw error("unexpected character '" + s.charAt(start) + "'");
-        }
-        try {
-            if (t.matches("-?\\d+")) {
-                return Long.parseLong(t);
-            }
-            return Double.parseDouble(t);
-        } catch (NumberFormatException e) {
-            throw error("bad number " + t);
+    @SuppressWarnings("unchecked")
+    private static void add(Object container, Deque<String> keys, Object value) {
+        if (container instanceof Map<?, ?> m) {
+            ((Map<String, Object>) m).put(keys.pop(), value);
+        } else {
+            ((List<Object>) container).add(value);
         }
     }
 
-    private Object literal(String word, Object v) {
-        if (!s.startsWith(word, pos)) {
-            throw error("unexpected text");
+    private static Object integer(JsonParser p) throws IOException {
+        if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            BigInteger v = p.getBigIntegerValue();
+            throw new IllegalArgumentException("invalid JSON at offset " + offset(p) + ": integer " + abbreviate(v.toString())
+                    + " is out of the 64-bit range");
         }
-        pos += word.length();
-        return v;
+        return p.getLongValue();
     }
 
-    private boolean peek(char c) {
-        return pos < s.length() && s.charAt(pos) == c;
-    }
-
-    private void expect(char c) {
-        if (!peek(c)) {
-            throw error("expected '" + c + "'");
-        }
-        pos++;
-    }
-
-    private void skipSpace() {
-        while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) {
-            pos++;
-        }
-    }
-
-    private IllegalArgumentException error(String what) {
-        return new IllegalArgumentException("invalid JSON at offset " + pos + ": " + what);
+    private static String abbreviate(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 }

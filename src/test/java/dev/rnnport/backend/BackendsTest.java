@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.rnnport.UsageException;
 import dev.rnnport.backend.onnxruntime.OnnxRuntimeBackend;
+import dev.rnnport.backend.tensorflow.TensorFlowBackend;
 import org.junit.jupiter.api.Test;
 
 class BackendsTest {
@@ -21,10 +22,15 @@ class BackendsTest {
         }
     }
 
+    /** Making the backend loads no TensorFlow: that waits for its first run. */
     @Test
-    void tensorflowIsNotAvailableYet() {
-        UsageException e = assertThrows(UsageException.class, () -> Backends.named("tensorflow"));
-        assertEquals("backend 'tensorflow' is not available yet (available: native, onnxruntime)", e.getMessage());
+    void tensorflowAndTfNameTheTensorFlowBackend() {
+        for (String name : new String[] {"tensorflow", "TF"}) {
+            try (Backend b = Backends.named(name, 1)) {
+                assertInstanceOf(TensorFlowBackend.class, b);
+                assertEquals("tensorflow", b.name());
+            }
+        }
     }
 
     @Test

@@ -3,7 +3,7 @@ package dev.rnnport.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rnnport.Weights;
+import dev.rnnport.Networks;
 import dev.rnnport.format.LoadOptions;
 import dev.rnnport.nn.CellKind;
 import dev.rnnport.nn.NetworkConfig;
@@ -116,7 +116,7 @@ public record GridCase(Path dir, Map<?, ?> config) {
 
     /** The state dict (model.safetensors), loaded with {@link #loadOptions}. */
     public RecurrentNetwork network() {
-        return Weights.load(dir.resolve("model.safetensors"), loadOptions());
+        return Networks.load(dir.resolve("model.safetensors"), loadOptions());
     }
 
     /** The network's settings are the module's, as config.json records them. */

@@ -1,6 +1,8 @@
 package dev.rnnport.backend.onnxruntime;
 
+import dev.rnnport.UsageException;
 import dev.rnnport.nn.CellKind;
+import dev.rnnport.nn.MaskedSteps;
 import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.RunInputs;
 import dev.rnnport.nn.RunOutputs;
@@ -46,6 +48,10 @@ final class NetworkRunner {
         // Checks every shape against the network with the same messages as the native engine,
         // and gives the time-major form that rows and steps are picked from.
         TimeMajorBatch b = TimeMajorBatch.of(config, in);
+        if (!b.paddedAtEnd()) {
+            throw new UsageException("ONNX Runtime runs sequences that are padded at their end only (sequence lengths);"
+                    + " the mask leaves out a step before a valid one (" + b.firstHole() + ")");
+        }
         int n = b.batch;
         int steps = b.steps;
         boolean lstm = config.cell() == CellKind.LSTM;
@@ -82,7 +88,29 @@ final class NetworkRunner {
                 scatterState(cN, out.get("c_n").data(), states, n, config.hiddenSize(), rows);
             }
         }
+        if (config.options().masking().steps() == MaskedSteps.CARRY_OUTPUT && !config.options().reverseOnly()) {
+            carryForwardOutputs(y, b.lengths, steps, n, width);
+        }
         return b.outputs(y, hN, cN, DType.F32);
+    }
+
+    /**
+     * Keras's convention for the padded tail, from ONNX Runtime's zeros: a forward direction repeats
+     * its last valid output (zeros for an empty sequence); a reverse one meets the padding first, so
+     * its zeros are already right. Layers below do not matter: their padded steps are masked above too.
+     */
+    private void carryForwardOutputs(double[] y, int[] lengths, int steps, int n, int width) {
+        int out = config.outputSize();
+        for (int row = 0; row < n; row++) {
+            int len = lengths[row];
+            if (len == 0) {
+                continue;
+            }
+            int last = ((len - 1) * n + row) * width;
+            for (int t = len; t < steps; t++) {
+                System.arraycopy(y, last, y, (t * n + row) * width, out);
+            }
+        }
     }
 
     /** A time-major (len, rows, features) slice as the graph takes it: batch-major when batch_first. */

@@ -4,7 +4,12 @@ import ai.onnxruntime.OnnxJavaType;
 import dev.rnnport.ModelException;
 import dev.rnnport.UsageException;
 import dev.rnnport.backend.Backend;
+import dev.rnnport.format.onnx.ExternalData;
+import dev.rnnport.format.onnx.ExtractedNetwork;
+import dev.rnnport.format.onnx.OnnxFiles;
+import dev.rnnport.format.onnx.proto.Onnx.ModelProto;
 import dev.rnnport.format.onnx.OnnxWriter;
+import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.Precision;
 import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.nn.RunInputs;
@@ -25,7 +30,11 @@ import java.util.Map;
  *   <li>{@link #run}: a {@link RecurrentNetwork} is written as ONNX in memory (no file) and run;
  *       inputs and outputs are in PyTorch's shapes for the network's batch_first, like every
  *       {@link Backend}.</li>
- *   <li>{@link #runFile}: a given .onnx file is run as is, with the graph's own conventions.</li>
+ *   <li>{@link #runFile(Path, RunInputs, Precision)}: a given .onnx file is run as is, with the
+ *       graph's own conventions.</li>
+ *   <li>{@link #runFile(Path, String, RunInputs, Precision)}: one network of a .onnx file, cut out
+ *       of the graph with its own nodes and folded weights ({@link ExtractedNetwork}), in
+ *       PyTorch's shapes like {@link #run}.</li>
  * </ul>
  *
  * <p>ONNX Runtime's CPU recurrent kernels compute in float32 only, so float64 is refused with a
@@ -41,6 +50,8 @@ public final class OnnxRuntimeBackend implements Backend {
 
     private final int intraOpThreads;
     private final SessionCache sessions = new SessionCache(CACHED_SESSIONS);
+    /** The config of each extracted network that has had a session; small records, kept after the session is evicted. */
+    private final Map<NetworkInFile, NetworkConfig> configs = new java.util.HashMap<>();
     private boolean closed;
 
     /** ONNX Runtime's default thread count (one intra-op thread per physical core). */
@@ -156,6 +167,52 @@ public final class OnnxRuntimeBackend implements Backend {
     }
 
     /**
+     * Runs one network of the ONNX file {@code model}, or the whole file as is.
+     *
+     * <p>With {@code network} null this is {@link #runFile(Path, RunInputs, Precision)}: the graph
+     * as it is, inputs and outputs in the graph's own conventions (PyTorch's shapes for a
+     * torch.onnx.export file). With a network name (as {@code inspect} lists it, e.g.
+     * {@code If_0/then_branch/LSTM_3}), that network's recurrent nodes are cut out of the graph
+     * with their attributes and their weights as the file's nodes read them after constant
+     * folding ({@link ExtractedNetwork}), and that sub-model is run: whatever surrounds the network
+     * in the file (other branches, pre- and post-processing) is not. Inputs and outputs then have
+     * exactly the contract of {@link #run}: PyTorch's shapes for the network's batch_first,
+     * unbatched input accepted, omitted h0/c0 zeros, lengths honoured as PyTorch's packed
+     * sequences, and output, h_n, c_n shaped as the native backend gives them for that network.
+     * The sub-model's session is kept while the file is unchanged.
+     *
+     * @param network the network's name, or null for the whole file as is
+     * @throws UsageException no network has that name (the message lists the names), or float64
+     *                        was asked of the sub-model, which ONNX Runtime runs in float32
+     * @throws ModelException the file cannot be read, or an input does not fit the network
+     */
+    public synchronized RunOutputs runFile(Path model, String network, RunInputs inputs, Precision precision) {
+        if (network == null) {
+            return runFile(model, inputs, precision);
+        }
+        ensureOpen();
+        if (precision == Precision.FLOAT64) {
+            throw new UsageException(model + ": ONNX Runtime runs network '" + network + "' in float32 (its LSTM, GRU and"
+                    + " RNN kernels do not support double); use --precision float32, or the native backend for float64");
+        }
+        NetworkInFile key = new NetworkInFile(fileKey(model), network);
+        OrtModel m = sessions.get(key, () -> {
+            ExtractedNetwork extracted;
+            try {
+                extracted = ExtractedNetwork.of(model, network);
+            } catch (IOException e) {
+                throw new ModelException(model + ": cannot read (" + e.getMessage() + ")", e);
+            }
+            configs.put(key, extracted.network().config());
+            return OrtModel.load(extracted.model().toByteArray(), model + " network '" + network + "'", intraOpThreads);
+        });
+        return new NetworkRunner(m, configs.get(key)).run(inputs);
+    }
+
+    private record NetworkInFile(FileKey file, String network) {
+    }
+
+    /**
      * Runs the ONNX file {@code model} as is on raw graph inputs, fed by position to the graph's
      * inputs that are not initializers (the convention of ONNX's backend tests), and returns every
      * graph output by name, in the graph's order. Values are converted to each input's element type.
@@ -174,23 +231,42 @@ public final class OnnxRuntimeBackend implements Backend {
         return m.run(feeds);
     }
 
-    /** A file's session is reused while the file is unchanged (same path, size and modification time). */
-    private OrtModel loadFile(Path model) {
-        Path real;
-        FileKey key;
+    private static FileKey fileKey(Path model) {
         try {
-            real = model.toRealPath();
-            key = new FileKey(real, Files.size(real), Files.getLastModifiedTime(real));
+            Path real = model.toRealPath();
+            return new FileKey(real, Files.size(real), Files.getLastModifiedTime(real));
         } catch (IOException e) {
             throw new ModelException(model + ": cannot read (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** A file's session is reused while the file is unchanged (same path, size and modification time). */
+    private OrtModel loadFile(Path model) {
+        FileKey key = fileKey(model);
+        Path real = key.path();
         return sessions.get(key, () -> {
             try {
-                return OrtModel.load(Files.readAllBytes(real), model.toString(), intraOpThreads);
+                return OrtModel.load(withExternalData(real, model), model.toString(), intraOpThreads);
             } catch (IOException e) {
                 throw new ModelException(model + ": cannot read (" + e.getMessage() + ")", e);
             }
         });
+    }
+
+    /**
+     * The file's bytes; when tensors are kept in external files, the model with their values
+     * copied in (ONNX Runtime loads from bytes here, and rnnport's checks on locations apply).
+     */
+    private static byte[] withExternalData(Path real, Path model) throws IOException {
+        byte[] bytes = Files.readAllBytes(real);
+        ModelProto parsed;
+        try {
+            parsed = OnnxFiles.readModel(model);
+        } catch (ModelException e) {
+            return bytes; // ONNX Runtime reports what is wrong with the file, as for any file
+        }
+        ModelProto inlined = ExternalData.besides(real).inline(parsed, model.toString());
+        return inlined == parsed ? bytes : inlined.toByteArray();
     }
 
     private record FileKey(Path path, long size, FileTime modified) {

@@ -8,6 +8,8 @@ import dev.rnnport.format.onnx.proto.Onnx.TensorShapeProto;
 import dev.rnnport.format.onnx.proto.Onnx.TypeProto;
 import dev.rnnport.format.onnx.proto.Onnx.ValueInfoProto;
 import com.google.protobuf.ByteString;
+import dev.rnnport.tensor.DType;
+import dev.rnnport.tensor.Tensor;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
@@ -25,13 +27,21 @@ final class GraphBuilder {
     private final Set<String> names;
     private final Set<String> nodeNames;
     private final boolean declareInitializers;
+    private final int floatType;
 
     GraphBuilder(int opset, String name) {
-        this(opset, name, new HashSet<>(), new HashSet<>(), OnnxOpsets.initializersAreInputs(opset));
+        this(opset, name, TensorProto.DataType.FLOAT_VALUE);
     }
 
-    private GraphBuilder(int opset, String name, Set<String> names, Set<String> nodeNames, boolean declareInitializers) {
+    /** @param floatType the element type of weights and float values: FLOAT or DOUBLE */
+    GraphBuilder(int opset, String name, int floatType) {
+        this(opset, name, new HashSet<>(), new HashSet<>(), OnnxOpsets.initializersAreInputs(opset), floatType);
+    }
+
+    private GraphBuilder(int opset, String name, Set<String> names, Set<String> nodeNames, boolean declareInitializers,
+                         int floatType) {
         this.opset = opset;
+        this.floatType = floatType;
         this.names = names;
         this.nodeNames = nodeNames;
         this.declareInitializers = declareInitializers;
@@ -40,7 +50,18 @@ final class GraphBuilder {
 
     /** A builder for a subgraph (Loop body) whose names cannot clash with this graph's. */
     GraphBuilder child(String name) {
-        return new GraphBuilder(opset, name, names, nodeNames, false);
+        return new GraphBuilder(opset, name, names, nodeNames, false, floatType);
+    }
+
+    /** The element type of the weights and float values of this graph (FLOAT or DOUBLE). */
+    int floatType() {
+        return floatType;
+    }
+
+    /** Weight values as a tensor of {@link #floatType()}, unnamed. */
+    TensorProto weight(int[] shape, double[] values) {
+        boolean dbl = floatType == TensorProto.DataType.DOUBLE_VALUE;
+        return OnnxTensors.toProto("", Tensor.of(dbl ? DType.F64 : DType.F32, shape, values), floatType);
     }
 
     GraphProto build() {

@@ -32,7 +32,7 @@ final class InitialStates {
         String t = name;
         NodeProto firstSlice = null;
         while (true) {
-            Tensor stored = g.stored(t);
+            Tensor stored = constant(g, t);
             if (stored != null) {
                 if (slot.equals("sequence_lens")) {
                     throw new ModelException(node.describe() + ": input sequence_lens '" + name + "' is a constant"
@@ -71,6 +71,19 @@ final class InitialStates {
         // t is a graph input (or undefined); a Slice straight on it must select this layer's rows.
         if (firstSlice != null && layers > 1 && !slot.equals("sequence_lens")) {
             checkRows(g, node, slot, firstSlice, layer);
+        }
+    }
+
+    /** The value of {@code t} when the file stores it or it folds from stored values alone; null when computed at run time. */
+    private static Tensor constant(OnnxGraph g, String t) {
+        Tensor stored = g.stored(t);
+        if (stored != null || g.isRunInput(t) || g.definingScope(t) == null) {
+            return stored;
+        }
+        try {
+            return g.folder().value(g, t);
+        } catch (ModelException e) {
+            return null;
         }
     }
 

@@ -33,6 +33,16 @@ final class NetworkAssembler {
         this.g = g;
     }
 
+    /**
+     * A network found in the graph: its name (the graph's scope, then its first node's name), the
+     * network in the IR's terms, and the recurrent nodes of its layers in order.
+     */
+    record Found(String name, RecurrentNetwork network, List<RecurrentNode> layers) {
+        NamedNetwork named() {
+            return new NamedNetwork(name, network);
+        }
+    }
+
     /** A network under construction: its layers in order and whether its input is batch-major. */
     private static final class Chain {
         final List<RecurrentNode> layers = new ArrayList<>();
@@ -40,6 +50,11 @@ final class NetworkAssembler {
     }
 
     List<NamedNetwork> assemble() {
+        return find().stream().map(Found::named).toList();
+    }
+
+    /** The networks of this graph alone (not of its subgraphs), in graph order. */
+    List<Found> find() {
         List<RecurrentNode> nodes = new ArrayList<>();
         Map<String, RecurrentNode> byOutput = new HashMap<>();
         for (NodeProto n : g.graph.getNodeList()) {
@@ -81,9 +96,9 @@ final class NetworkAssembler {
             chainOf.put(node, c);
             chains.add(c);
         }
-        List<NamedNetwork> out = new ArrayList<>();
+        List<Found> out = new ArrayList<>();
         for (Chain c : chains) {
-            out.add(new NamedNetwork(c.layers.get(0).name, build(c)));
+            out.add(new Found(g.scope + c.layers.get(0).name, build(c), List.copyOf(c.layers)));
         }
         return out;
     }
@@ -131,8 +146,24 @@ final class NetworkAssembler {
         return atoms.stream().map(Atom::label).toList();
     }
 
-    /** Whether the source of a first layer is batch-major, from the axes its X is made of. */
+    /**
+     * Whether the source of a first layer is batch-major, from the axes its X is made of. When X
+     * is computed inside the graph (by a convolution, inside an If branch...) and its axes cannot
+     * be followed to a (sequence, batch, features) source, the network is what the node itself
+     * sees: time-major, or batch-major for layout=1.
+     */
     private boolean rootBatchFirst(RecurrentNode node, AxisTrace.Path path) {
+        try {
+            return traceBatchFirst(node, path);
+        } catch (ModelException e) {
+            if (g.enclosing == null && g.isRunInput(path.source())) {
+                throw e;
+            }
+            return node.layout == 1;
+        }
+    }
+
+    private boolean traceBatchFirst(RecurrentNode node, AxisTrace.Path path) {
         int rank = g.declaredRank(path.source());
         if (rank < 0) {
             rank = 3;

@@ -90,8 +90,8 @@ final class NodeLayerWriter {
         }
     }
 
-    private static TensorProto weight(int[] shape, double[] values) {
-        return OnnxTensors.toProto("", Tensor.of(DType.F32, shape, values), TensorProto.DataType.FLOAT_VALUE);
+    private TensorProto weight(int[] shape, double[] values) {
+        return b.weight(shape, values);
     }
 
     private void attributes(NodeProto.Builder n) {

@@ -17,9 +17,21 @@ import java.util.Map;
  * An index over one GraphProto: who produces and who consumes each tensor, the initializers,
  * Constant nodes and the tensors the caller feeds, and typed attribute access with errors that
  * name the node.
+ *
+ * <p>A subgraph (the branch of an If, the body of a Loop or Scan) is indexed with the graph that
+ * holds it as its enclosing scope: as ONNX's scoping rules say, a name the subgraph does not
+ * define itself (as an input, initializer or node output) is the enclosing graph's value of
+ * that name, so initializers and Constants of outer graphs are visible inside. Producers and
+ * consumers stay per graph, since layout operations and stacked layers never cross a scope.
  */
 final class OnnxGraph {
     final GraphProto graph;
+    /** The graph whose node holds this one as an attribute; null for the model's main graph. */
+    final OnnxGraph enclosing;
+    /** Where this graph lives, as a network name prefix: "" for the main graph, else "If_0/then_branch/". */
+    final String scope;
+    private final ConstantFolder folder;
+    private final ExternalData external;
     private final Map<String, NodeProto> producers = new HashMap<>();
     private final Map<String, List<NodeProto>> consumers = new HashMap<>();
     private final Map<String, TensorProto> initializers = new HashMap<>();
@@ -27,8 +39,24 @@ final class OnnxGraph {
     private final Map<String, Tensor> feeds;
     private final Map<String, Tensor> constants = new HashMap<>();
 
-    OnnxGraph(GraphProto graph, Map<String, Tensor> feeds) {
+    /**
+     * The model's main graph.
+     *
+     * @param feeds      values of graph inputs the caller provides (weights that are graph inputs)
+     * @param foldBudget bytes that folded values may take at most (see {@link ConstantFolder})
+     * @param external   where tensors kept outside the model are read from
+     */
+    OnnxGraph(GraphProto graph, Map<String, Tensor> feeds, long foldBudget, ExternalData external) {
+        this(graph, null, "", feeds, new ConstantFolder(foldBudget), external);
+    }
+
+    private OnnxGraph(GraphProto graph, OnnxGraph enclosing, String scope, Map<String, Tensor> feeds, ConstantFolder folder,
+                      ExternalData external) {
         this.graph = graph;
+        this.external = external;
+        this.enclosing = enclosing;
+        this.scope = scope;
+        this.folder = folder;
         this.feeds = Map.copyOf(feeds);
         for (TensorProto t : graph.getInitializerList()) {
             initializers.put(t.getName(), t);
@@ -50,17 +78,54 @@ final class OnnxGraph {
         }
     }
 
+    /** The subgraph {@code body} held by {@code node}'s attribute {@code attribute}, with this graph as its enclosing scope. */
+    OnnxGraph subgraph(NodeProto node, String attribute, GraphProto body) {
+        return new OnnxGraph(body, this, scope + nodeName(node) + "/" + attribute + "/", Map.of(), folder, external);
+    }
+
+    /** The node that computes {@code tensor} in this graph, or null (also when an enclosing graph computes it). */
     NodeProto producer(String tensor) {
         return producers.get(tensor);
+    }
+
+    /** Whether this graph itself defines {@code tensor}: as an input, an initializer or a node's output. */
+    boolean definesLocally(String tensor) {
+        return inputs.containsKey(tensor) || initializers.containsKey(tensor) || producers.containsKey(tensor)
+                || feeds.containsKey(tensor);
+    }
+
+    /** The graph, this one or an enclosing one, whose value {@code tensor} names; null when none defines it. */
+    OnnxGraph definingScope(String tensor) {
+        for (OnnxGraph g = this; g != null; g = g.enclosing) {
+            if (g.definesLocally(tensor)) {
+                return g;
+            }
+        }
+        return null;
+    }
+
+    /** The initializer of this graph named {@code tensor}, or null. */
+    TensorProto initializer(String tensor) {
+        return initializers.get(tensor);
+    }
+
+    /** A value fed by the caller for this graph's input {@code tensor}, or null. */
+    Tensor fed(String tensor) {
+        return feeds.get(tensor);
+    }
+
+    ConstantFolder folder() {
+        return folder;
     }
 
     List<NodeProto> consumers(String tensor) {
         return consumers.getOrDefault(tensor, List.of());
     }
 
-    /** A graph input that no initializer fills: something the model is run on. */
+    /** A graph input that no initializer fills: something the model is run on (in a subgraph: what its node passes in). */
     boolean isRunInput(String tensor) {
-        return inputs.containsKey(tensor) && !initializers.containsKey(tensor);
+        OnnxGraph g = definingScope(tensor);
+        return g != null && g.inputs.containsKey(tensor) && !g.initializers.containsKey(tensor);
     }
 
     /** The rank a graph input or value_info declares, or -1. */
@@ -75,15 +140,21 @@ final class OnnxGraph {
         return v.getType().getTensorType().getShape().getDimCount();
     }
 
-    /** Values stored in the file: an initializer or a Constant node's output; null when computed or fed. */
+    /**
+     * Values stored in the file: an initializer or a Constant node's output, of this graph or,
+     * for a name this graph does not define, of an enclosing one; null when computed or fed.
+     */
     Tensor stored(String tensor) {
+        if (!definesLocally(tensor)) {
+            return enclosing == null ? null : enclosing.stored(tensor);
+        }
         if (constants.containsKey(tensor)) {
             return constants.get(tensor);
         }
         Tensor t = null;
         TensorProto init = initializers.get(tensor);
         if (init != null) {
-            t = OnnxTensors.toTensor(init, "initializer '" + tensor + "'");
+            t = OnnxTensors.toTensor(init, "initializer '" + tensor + "'", external);
         } else {
             NodeProto p = producers.get(tensor);
             if (p != null && p.getOpType().equals("Constant")) {
@@ -94,18 +165,35 @@ final class OnnxGraph {
         return t;
     }
 
-    /** A weight: stored in the file or fed by the caller; null when neither. */
+    /**
+     * A weight: fed by the caller, stored in the file, or computed from stored values alone by
+     * {@link ConstantFolder}; null when it is a graph input that is not fed.
+     *
+     * @throws ModelException naming the node that stops the folding, or the graph input it depends on
+     */
     Tensor weight(String tensor) {
-        Tensor fed = feeds.get(tensor);
-        return fed != null ? fed : stored(tensor);
+        OnnxGraph g = definingScope(tensor);
+        if (g == null) {
+            return null;
+        }
+        Tensor fed = g.feeds.get(tensor);
+        if (fed != null) {
+            return fed;
+        }
+        if (isRunInput(tensor)) {
+            return null;
+        }
+        Tensor s = stored(tensor);
+        return s != null ? s : folder.value(this, tensor);
     }
 
-    private Tensor constantValue(NodeProto n) {
+    /** The value of a Constant node. */
+    Tensor constantValue(NodeProto n) {
         for (AttributeProto a : n.getAttributeList()) {
             String what = describe(n) + " attribute " + a.getName();
             switch (a.getName()) {
                 case "value":
-                    return OnnxTensors.toTensor(a.getT(), what);
+                    return OnnxTensors.toTensor(a.getT(), what, external);
                 case "value_float":
                     return Tensor.ofDoubles(new int[0], a.getF());
                 case "value_floats":
@@ -124,8 +212,15 @@ final class OnnxGraph {
     }
 
     static String describe(NodeProto n) {
-        String name = n.getName().isEmpty() ? (n.getOutputCount() > 0 ? n.getOutput(0) : "?") : n.getName();
-        return "node '" + name + "' (" + n.getOpType() + ")";
+        return "node '" + nodeName(n) + "' (" + n.getOpType() + ")";
+    }
+
+    /** A node's name, or for an unnamed node its first output, as ONNX tools list it. */
+    static String nodeName(NodeProto n) {
+        if (!n.getName().isEmpty()) {
+            return n.getName();
+        }
+        return n.getOutputList().stream().filter(o -> !o.isEmpty()).findFirst().orElse("?");
     }
 
     static AttributeProto attribute(NodeProto n, String name) {

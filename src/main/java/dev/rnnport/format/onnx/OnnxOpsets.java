@@ -1,6 +1,6 @@
 package dev.rnnport.format.onnx;
 
-import dev.rnnport.ModelException;
+import dev.rnnport.UsageException;
 
 /**
  * The opsets the writer targets and what each needs: the IR version that carries it (from ONNX's
@@ -19,7 +19,7 @@ final class OnnxOpsets {
     static int choose(int requested) {
         int opset = requested == 0 ? DEFAULT : requested;
         if (opset < MIN || opset > MAX) {
-            throw new ModelException("ONNX opset " + requested + " is not supported, expected " + MIN + " to " + MAX
+            throw new UsageException("ONNX opset " + requested + " is not supported, expected " + MIN + " to " + MAX
                     + " (LSTM/GRU/RNN-7 and later)");
         }
         return opset;

@@ -20,12 +20,13 @@ public final class OnnxTensors {
     private OnnxTensors() {
     }
 
-    /** The values of {@code t}; {@code what} names it in errors (e.g. "initializer 'W'"). */
+    /** The values of {@code t}; {@code what} names it in errors (e.g. "initializer 'W'"). External values are refused. */
     public static Tensor toTensor(TensorProto t, String what) {
-        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL || t.getExternalDataCount() > 0) {
-            throw new ModelException(what + " keeps its values in an external file, which is not supported;"
-                    + " save the model with its data inside (onnx.save(model, path, save_as_external_data=False))");
-        }
+        return toTensor(t, what, ExternalData.NONE);
+    }
+
+    /** The values of {@code t}, reading values kept in an external file through {@code external}. */
+    public static Tensor toTensor(TensorProto t, String what, ExternalData external) {
         int[] shape = new int[t.getDimsCount()];
         for (int i = 0; i < shape.length; i++) {
             long d = t.getDims(i);
@@ -43,14 +44,20 @@ public final class OnnxTensors {
         TensorProto.DataType type = TensorProto.DataType.forNumber(t.getDataType());
         DType dtype = dtype(type, what);
         double[] values;
-        if (t.hasRawData()) {
-            ByteString raw = t.getRawData();
+        boolean isExternal = ExternalData.isExternal(t);
+        if (isExternal || t.hasRawData()) {
             int width = width(type);
-            if (raw.size() != count * width) {
-                throw new ModelException(what + " of shape " + Shapes.format(shape) + " and type " + type + " needs "
-                        + count * width + " bytes of raw_data, found " + raw.size());
+            ByteBuffer b;
+            if (isExternal) {
+                b = external.bytes(t, what, count * width);
+            } else {
+                ByteString raw = t.getRawData();
+                if (raw.size() != count * width) {
+                    throw new ModelException(what + " of shape " + Shapes.format(shape) + " and type " + type + " needs "
+                            + count * width + " bytes of raw_data, found " + raw.size());
+                }
+                b = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
             }
-            ByteBuffer b = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
             values = switch (type) {
                 case UINT16 -> unsigned16(b, (int) count);
                 case UINT32 -> unsigned32(b, (int) count);
@@ -97,7 +104,7 @@ public final class OnnxTensors {
         };
     }
 
-    private static DType dtype(TensorProto.DataType type, String what) {
+    static DType dtype(TensorProto.DataType type, String what) {
         if (type == null) {
             throw new ModelException(what + " has an unknown data_type");
         }

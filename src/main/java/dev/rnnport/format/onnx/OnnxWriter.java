@@ -1,6 +1,8 @@
 package dev.rnnport.format.onnx;
 
 import dev.rnnport.ModelException;
+import dev.rnnport.RnnportException;
+import dev.rnnport.format.MaskingCompatibility;
 import dev.rnnport.format.AtomicFiles;
 import dev.rnnport.format.FormatWriter;
 import dev.rnnport.format.WriteOptions;
@@ -11,10 +13,12 @@ import dev.rnnport.format.onnx.proto.Onnx.TensorProto;
 import dev.rnnport.nn.CellKind;
 import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.RecurrentNetwork;
+import dev.rnnport.tensor.DType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Writes a network as an ONNX model that ONNX Runtime runs, with the interface of
@@ -39,20 +43,65 @@ import java.util.List;
  * stacks them (Squeeze, or Transpose and Reshape for two directions), and batch_first is a
  * Transpose on each end, because ONNX Runtime refuses layout=1. An LSTM with proj_size, which no
  * ONNX operator expresses, becomes a Loop over time steps per layer and direction
- * ({@link ProjectionLoopWriter}). Weights are written as float32. Opsets 7 to 22; 14 by default.
+ * ({@link ProjectionLoopWriter}). Weights are written as float32, or float64 when asked
+ * ({@link WriteOptions#dtype()}), then the whole graph computes in double. Opsets 7 to 22; 14
+ * by default. Weights go to an external data file when asked or past 1 GB.
  */
 public final class OnnxWriter implements FormatWriter {
     static final String DROPOUT_KEY = "rnnport.dropout";
 
+    /** ONNX's LSTM, GRU and RNN nodes hold every option; only the Loop form of a projected LSTM has limits. */
+    @Override
+    public Optional<String> refusal(RecurrentNetwork network, WriteOptions options) {
+        Optional<String> masking = MaskingCompatibility.refusal(network, "ONNX");
+        if (masking.isPresent()) {
+            return masking;
+        }
+        if (network.config().projSize() == 0) {
+            return Optional.empty();
+        }
+        int opset = options.opset() == 0 ? OnnxOpsets.DEFAULT : options.opset();
+        return ProjectionLoopWriter.refusal(network, opset);
+    }
+
+    /** Weights past this many bytes go to an external data file even when not asked. */
+    static final long EXTERNAL_THRESHOLD = 1L << 30;
+
+    /**
+     * Writes {@code network} to {@code file}, with the weights in {@code options.dtype()}
+     * (float32 unless float64 is asked) and, when asked or when they exceed 1 GB, in the
+     * external data file {@code <file name>.data} beside it (written first, so the model never
+     * refers to a missing file).
+     */
     @Override
     public void write(RecurrentNetwork network, Path file, WriteOptions options) throws IOException {
+        requireCanHold(network, options, file, "ONNX");
         ModelProto model;
         try {
-            model = toModel(network, options.opset());
+            model = toModel(network, options.opset(), false, options.dtype() == DType.F64);
         } catch (ModelException e) {
             throw new ModelException(file + ": cannot write ONNX: " + e.getMessage(), e);
         }
-        AtomicFiles.write(file, model::writeTo);
+        if (options.externalData() || ExternalDataWriter.weightBytes(model) > EXTERNAL_THRESHOLD) {
+            String location = file.getFileName() + ".data";
+            ModelProto[] referring = new ModelProto[1];
+            AtomicFiles.write(file.resolveSibling(location), out -> referring[0] = ExternalDataWriter.moveOut(model, location, out));
+            AtomicFiles.write(file, referring[0]::writeTo);
+        } else {
+            AtomicFiles.write(file, model::writeTo);
+        }
+    }
+
+    /**
+     * The one-line note a command shows when writing {@code network} with {@code options} rounds
+     * its weights (a float64 network written as float32), or null when nothing is rounded.
+     */
+    public static String roundingNote(RecurrentNetwork network, WriteOptions options) {
+        boolean f64 = network.weights().stream().anyMatch(w -> w.wIh().dtype() == DType.F64);
+        if (f64 && options.dtype() != DType.F64) {
+            return "note: float64 weights written as float32; use --dtype float64 to keep them";
+        }
+        return null;
     }
 
     /** The model for {@code network} at {@code opset} (0 for the default), in memory, without lengths. */
@@ -61,18 +110,32 @@ public final class OnnxWriter implements FormatWriter {
     }
 
     /**
-     * The model for {@code network} at {@code opset} (0 for the default), in memory.
+     * The model for {@code network} at {@code opset} (0 for the default), in memory, float32.
      *
      * @param withLengths add the required int64 input {@code lengths} (batch)
      */
     public static ModelProto toModel(RecurrentNetwork network, int opset, boolean withLengths) {
+        return toModel(network, opset, withLengths, false);
+    }
+
+    /**
+     * The model for {@code network} at {@code opset} (0 for the default), in memory.
+     *
+     * @param withLengths add the required int64 input {@code lengths} (batch)
+     * @param float64     weights, inputs and outputs in double (which ONNX Runtime's CPU
+     *                    recurrent kernels do not run, but other runtimes and rnnport do)
+     */
+    public static ModelProto toModel(RecurrentNetwork network, int opset, boolean withLengths, boolean float64) {
         int op = OnnxOpsets.choose(opset);
         NetworkConfig cfg = network.config();
         if (cfg.projSize() > 0) {
-            ProjectionLoopWriter.checkSupported(network, op);
+            Optional<String> why = ProjectionLoopWriter.refusal(network, op);
+            if (why.isPresent()) {
+                throw new ModelException(RnnportException.Kind.UNSUPPORTED, why.get());
+            }
         }
-        GraphBuilder b = new GraphBuilder(op, cfg.cell().moduleName().toLowerCase(java.util.Locale.ROOT));
-        int f = TensorProto.DataType.FLOAT_VALUE;
+        int f = float64 ? TensorProto.DataType.DOUBLE_VALUE : TensorProto.DataType.FLOAT_VALUE;
+        GraphBuilder b = new GraphBuilder(op, cfg.cell().moduleName().toLowerCase(java.util.Locale.ROOT), f);
         int dirs = cfg.directions();
         int states = dirs * cfg.numLayers();
         boolean lstm = cfg.cell() == CellKind.LSTM;
@@ -145,7 +208,7 @@ public final class OnnxWriter implements FormatWriter {
     }
 
     /** Y [seq, dirs, batch, hidden] to the next layer's input [seq, batch, dirs*hidden], forward first. */
-    private static String concatDirections(GraphBuilder b, String y, int dirs, int layer) {
+    static String concatDirections(GraphBuilder b, String y, int dirs, int layer) {
         if (dirs == 1) {
             return b.squeeze("Y_l" + layer + "_squeezed", y, 1);
         }
@@ -153,7 +216,7 @@ public final class OnnxWriter implements FormatWriter {
         return b.op("Reshape", "Y_l" + layer + "_concat", List.of(t, b.ints("shape_seq_batch_features", 0, 0, -1)));
     }
 
-    private static void stack(GraphBuilder b, String name, List<String> parts) {
+    static void stack(GraphBuilder b, String name, List<String> parts) {
         if (parts.size() == 1) {
             b.opTo("Identity", name, parts);
         } else {

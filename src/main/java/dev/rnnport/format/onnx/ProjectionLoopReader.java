@@ -3,6 +3,7 @@ package dev.rnnport.format.onnx;
 import dev.rnnport.ModelException;
 import dev.rnnport.nn.CellKind;
 import dev.rnnport.nn.CellOptions;
+import dev.rnnport.nn.ConfigException;
 import dev.rnnport.nn.DirectionWeights;
 import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.RecurrentNetwork;
@@ -45,7 +46,7 @@ final class ProjectionLoopReader {
             cfg = new NetworkConfig(CellKind.LSTM, num(s, "input_size"), num(s, "hidden_size"), num(s, "num_layers"),
                     bool(s, "bias"), bool(s, "batch_first"), 0.0, bool(s, "bidirectional"), num(s, "proj_size"),
                     CellOptions.defaults(CellKind.LSTM).withReverseOnly(bool(s, "reverse_only")));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | ConfigException e) {
             throw new ModelException("metadata " + KEY + " '" + settings + "': " + e.getMessage());
         }
         List<DirectionWeights> weights = new ArrayList<>();

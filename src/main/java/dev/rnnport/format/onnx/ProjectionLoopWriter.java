@@ -1,6 +1,5 @@
 package dev.rnnport.format.onnx;
 
-import dev.rnnport.ModelException;
 import dev.rnnport.format.onnx.proto.Onnx.NodeProto;
 import dev.rnnport.format.onnx.proto.Onnx.TensorProto;
 import dev.rnnport.nn.CellOptions;
@@ -11,6 +10,7 @@ import dev.rnnport.tensor.DType;
 import dev.rnnport.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An LSTM with proj_size as primitive operators, since ONNX's LSTM has no projection (and
@@ -30,7 +30,6 @@ import java.util.List;
 final class ProjectionLoopWriter {
     /** Loop bodies that read outer-scope tensors and return scan outputs run in ONNX Runtime from opset 9. */
     static final int MIN_OPSET = 9;
-    private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
     private static final int INT64 = TensorProto.DataType.INT64_VALUE;
     private static final int BOOL = TensorProto.DataType.BOOL_VALUE;
 
@@ -44,8 +43,8 @@ final class ProjectionLoopWriter {
         this.cfg = net.config();
     }
 
-    /** Refuses, by name, what the Loop form does not compute. */
-    static void checkSupported(RecurrentNetwork net, int opset) {
+    /** Why the Loop form cannot compute {@code net} at {@code opset}, naming the feature; empty when it can. */
+    static Optional<String> refusal(RecurrentNetwork net, int opset) {
         NetworkConfig c = net.config();
         CellOptions o = c.options();
         String why = null;
@@ -61,10 +60,8 @@ final class ProjectionLoopWriter {
                 CellOptions.defaultActivations(c.cell())).equals(o.withReverseOnly(false))) {
             why = "activations " + o.forwardActivations() + " / " + o.reverseActivations();
         }
-        if (why != null) {
-            throw new ModelException("LSTM with proj_size " + c.projSize() + " is written as a Loop of primitive"
-                    + " operators, which does not support " + why);
-        }
+        return why == null ? Optional.empty() : Optional.of("LSTM with proj_size " + c.projSize()
+                + " is written as a Loop of primitive operators, which does not support " + why);
     }
 
     /** The layer's output (seq, batch, dirs*proj), h_n (dirs, batch, proj) and c_n (dirs, batch, hidden). */
@@ -124,8 +121,8 @@ final class ProjectionLoopWriter {
         String cPrev = body.fresh("c_prev" + s);
         body.input(GraphBuilder.valueInfo(iter, INT64));
         body.input(GraphBuilder.valueInfo(cond, BOOL));
-        body.input(GraphBuilder.valueInfo(hPrev, FLOAT, (Object[]) null));
-        body.input(GraphBuilder.valueInfo(cPrev, FLOAT, (Object[]) null));
+        body.input(GraphBuilder.valueInfo(hPrev, b.floatType(), (Object[]) null));
+        body.input(GraphBuilder.valueInfo(cPrev, b.floatType(), (Object[]) null));
         String t = reversed ? body.op("Sub", "step_index" + s, List.of(last, iter)) : iter;
         String[] act = new String[4];
         for (int q = 0; q < 4; q++) {
@@ -155,9 +152,9 @@ final class ProjectionLoopWriter {
         }
         String condOut = body.op("Identity", "cond_out" + s, List.of(cond));
         body.output(GraphBuilder.valueInfo(condOut, BOOL));
-        body.output(GraphBuilder.valueInfo(hNew, FLOAT, (Object[]) null));
-        body.output(GraphBuilder.valueInfo(cNew, FLOAT, (Object[]) null));
-        body.output(GraphBuilder.valueInfo(y, FLOAT, (Object[]) null));
+        body.output(GraphBuilder.valueInfo(hNew, b.floatType(), (Object[]) null));
+        body.output(GraphBuilder.valueInfo(cNew, b.floatType(), (Object[]) null));
+        body.output(GraphBuilder.valueInfo(y, b.floatType(), (Object[]) null));
         String tOut = null;
         if (reversed) {
             tOut = body.op("Identity", "t_out" + s, List.of(t));
@@ -188,14 +185,14 @@ final class ProjectionLoopWriter {
         return tensor + (gate.isEmpty() ? "" : "_" + gate) + (matrix ? "T" : "") + suffix;
     }
 
-    private static TensorProto rows(Tensor v, int row0, int rows) {
+    private TensorProto rows(Tensor v, int row0, int rows) {
         double[] out = new double[rows];
         System.arraycopy(v.data(), row0, out, 0, rows);
         return floats(new int[] {rows}, out);
     }
 
     /** Rows [row0, row0+rows) of {@code m} (cols wide), transposed to (cols, rows), as float32. */
-    private static TensorProto matrixT(Tensor m, int row0, int rows, int cols) {
+    private TensorProto matrixT(Tensor m, int row0, int rows, int cols) {
         double[] v = new double[rows * cols];
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
@@ -205,7 +202,7 @@ final class ProjectionLoopWriter {
         return floats(new int[] {cols, rows}, v);
     }
 
-    private static TensorProto floats(int[] shape, double[] v) {
-        return OnnxTensors.toProto("", Tensor.of(DType.F32, shape, v), FLOAT);
+    private TensorProto floats(int[] shape, double[] v) {
+        return b.weight(shape, v);
     }
 }

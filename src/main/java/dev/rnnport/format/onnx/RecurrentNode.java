@@ -11,7 +11,9 @@ import dev.rnnport.tensor.DType;
 import dev.rnnport.tensor.Shapes;
 import dev.rnnport.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -36,9 +38,11 @@ final class RecurrentNode {
     final CellOptions options;
     /** Per direction (forward, then reverse), in the IR's layout. */
     final List<DirectionWeights> weights;
+    /** W, R and, when present, B and P as the node reads them (ONNX's layout, folded, half precision widened). */
+    final Map<String, Tensor> onnxWeights;
 
     private RecurrentNode(NodeProto node, CellKind cell, int hidden, int inputSize, int directions, int layout,
-                          boolean bias, CellOptions options, List<DirectionWeights> weights) {
+                          boolean bias, CellOptions options, List<DirectionWeights> weights, Map<String, Tensor> onnxWeights) {
         this.node = node;
         // An unnamed node is known by its first output, as ONNX tools list it.
         this.name = node.getName().isEmpty()
@@ -51,6 +55,7 @@ final class RecurrentNode {
         this.bias = bias;
         this.options = options;
         this.weights = List.copyOf(weights);
+        this.onnxWeights = Map.copyOf(onnxWeights);
     }
 
     static boolean isRecurrent(NodeProto n) {
@@ -174,7 +179,16 @@ final class RecurrentNode {
                 dw.add(new DirectionWeights(blocks(w, d, 0, gates, hidden, inputSize, gateSrc),
                         blocks(r, d, 0, gates, hidden, hidden, gateSrc), bIh, bHh, null, peep));
             }
-            return new RecurrentNode(n, cell, hidden, inputSize, dirs, (int) lay, b != null, options, dw);
+            Map<String, Tensor> raw = new LinkedHashMap<>();
+            raw.put("W", w);
+            raw.put("R", r);
+            if (b != null) {
+                raw.put("B", b);
+            }
+            if (p != null) {
+                raw.put("P", p);
+            }
+            return new RecurrentNode(n, cell, hidden, inputSize, dirs, (int) lay, b != null, options, dw, raw);
         }
 
         private static boolean isRelu(List<Activation> acts) {
@@ -193,7 +207,13 @@ final class RecurrentNode {
                 }
                 return null;
             }
-            Tensor t = g.weight(name);
+            Tensor t;
+            try {
+                t = g.weight(name);
+            } catch (ModelException e) {
+                throw error("input " + slot + " '" + name + "' is computed in the graph and cannot be folded to"
+                        + " constants: " + e.getMessage());
+            }
             if (t == null) {
                 if (g.isRunInput(name)) {
                     // ONNX's node tests feed weights at run time; a model to convert must store them.

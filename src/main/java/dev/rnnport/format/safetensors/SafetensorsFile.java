@@ -6,6 +6,7 @@ import dev.rnnport.tensor.RawValues;
 import dev.rnnport.tensor.Shapes;
 import dev.rnnport.tensor.Tensor;
 import dev.rnnport.util.Json;
+import dev.rnnport.util.ReadLimits;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -30,11 +31,22 @@ import java.util.Map;
 public record SafetensorsFile(Map<String, Tensor> tensors, Map<String, String> metadata) {
     /** Larger headers are refused before reading: real ones are kilobytes. */
     static final long MAX_HEADER = 100L << 20;
+    /** Entries in one header; a model with more tensors than this is no recurrent network. */
+    static final int MAX_TENSORS = 1_000_000;
 
     private record Entry(String name, DType dtype, int[] shape, long begin, long end) {
     }
 
     public static SafetensorsFile read(Path file) throws IOException {
+        return read(file, ReadLimits.defaults());
+    }
+
+    /**
+     * Reads every tensor. The header length is checked against the file and {@link #MAX_HEADER},
+     * every offset against the data area, and the memory the decoded values take against
+     * {@code limits}, all before anything of that size is allocated.
+     */
+    public static SafetensorsFile read(Path file, ReadLimits limits) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
@@ -43,13 +55,21 @@ public record SafetensorsFile(Map<String, Tensor> tensors, Map<String, String> m
             long n = readFully(ch, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
             if (n < 2 || n > size - 8 || n > MAX_HEADER) {
                 throw new ModelException(file + ": safetensors header length " + Long.toUnsignedString(n)
-                        + " does not fit the file (" + size + " bytes)");
+                        + (n > MAX_HEADER && n <= size - 8 ? " is more than the " + ReadLimits.mib(MAX_HEADER) + " a header may take"
+                        : " does not fit the file (" + size + " bytes)"));
             }
+            limits.checkBytes(3 * n, file + ": safetensors header of " + n + " bytes");
             String header = StandardCharsets.UTF_8.decode(readFully(ch, 8, (int) n)).toString();
             long dataStart = 8 + n;
             List<Entry> entries = new ArrayList<>();
             Map<String, String> metadata = new LinkedHashMap<>();
             parseHeader(file, header, size - dataStart, entries, metadata);
+            long decoded = 0;
+            for (Entry e : entries) {
+                // The raw bytes and the decoded values (8 bytes each) are held together while decoding.
+                decoded += Shapes.size(e.shape) * 8 + (e.end - e.begin);
+            }
+            limits.checkBytes(decoded, file + ": reading its " + entries.size() + " tensors");
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             for (Entry e : entries) {
                 ByteBuffer b = readFully(ch, dataStart + e.begin, (int) (e.end - e.begin)).order(ByteOrder.LITTLE_ENDIAN);
@@ -66,6 +86,10 @@ public record SafetensorsFile(Map<String, Tensor> tensors, Map<String, String> m
             parsed = Json.parse(header.stripTrailing());
         } catch (IllegalArgumentException e) {
             throw new ModelException(file + ": safetensors header is not valid JSON: " + e.getMessage());
+        }
+        if (parsed instanceof Map<?, ?> m && m.size() > MAX_TENSORS) {
+            throw new ModelException(file + ": safetensors header lists " + m.size() + " tensors, more than the "
+                    + MAX_TENSORS + " rnnport reads");
         }
         if (!(parsed instanceof Map<?, ?> root)) {
             throw new ModelException(file + ": safetensors header is not a JSON object");
@@ -112,7 +136,19 @@ public record SafetensorsFile(Map<String, Tensor> tensors, Map<String, String> m
             throw new ModelException(file + ": tensor " + name + ": unsupported dtype " + m.get("dtype")
                     + " (expected F32, F64, F16, BF16 or an integer type)");
         }
-        int[] shape = longs(file, name, "shape", m.get("shape"), -1).stream().mapToInt(Math::toIntExact).toArray();
+        List<Long> dims = longs(file, name, "shape", m.get("shape"), -1);
+        if (dims.size() > ReadLimits.MAX_RANK) {
+            throw new ModelException(file + ": tensor " + name + ": shape has " + dims.size() + " dimensions, more than "
+                    + ReadLimits.MAX_RANK);
+        }
+        int[] shape = new int[dims.size()];
+        for (int i = 0; i < shape.length; i++) {
+            if (dims.get(i) > Integer.MAX_VALUE - 8) {
+                throw new ModelException(file + ": tensor " + name + ": shape dimension " + dims.get(i)
+                        + " is larger than rnnport can hold");
+            }
+            shape[i] = (int) (long) dims.get(i);
+        }
         List<Long> off = longs(file, name, "data_offsets", m.get("data_offsets"), 2);
         long begin = off.get(0);
         long end = off.get(1);

@@ -3,6 +3,7 @@ package dev.rnnport.format.safetensors;
 import dev.rnnport.format.AtomicFiles;
 import dev.rnnport.format.FormatWriter;
 import dev.rnnport.format.WriteOptions;
+import dev.rnnport.format.statedict.PyTorchCompatibility;
 import dev.rnnport.format.statedict.StateDictNetworks;
 import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.tensor.DType;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -20,7 +22,13 @@ import java.util.TreeMap;
  */
 public final class SafetensorsWriter implements FormatWriter {
     @Override
+    public Optional<String> refusal(RecurrentNetwork network, WriteOptions options) {
+        return PyTorchCompatibility.refusal(network);
+    }
+
+    @Override
     public void write(RecurrentNetwork network, Path file, WriteOptions options) throws IOException {
+        requireCanHold(network, options, file, "safetensors");
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         StateDictNetworks.toStateDict(network, "", "safetensors").forEach((k, t) ->
                 tensors.put(k, t.dtype() == DType.F64 ? t : t.as(DType.F32)));

@@ -40,6 +40,7 @@ final class LegacyTorchFile extends TorchFile {
     private final Map<String, Long> recordBytes = new HashMap<>();
     private ByteOrder order = ByteOrder.LITTLE_ENDIAN;
     private PickleBudget budget;
+    private TorchCallables callables;
     private Object root;
 
     private LegacyTorchFile(Path file, FileChannel channel) {
@@ -61,7 +62,7 @@ final class LegacyTorchFile extends TorchFile {
 
     private void load(PickleLimits limits) throws IOException {
         budget = new PickleBudget(limits.maxAllocation());
-        TorchCallables callables = new TorchCallables(budget);
+        callables = new TorchCallables(budget);
         String name = file.toString();
         PickleInput in = PickleInput.of(channel, 0);
         Object magic = new Unpickler(in, name, "magic number pickle", limits, budget, null, callables).load();
@@ -201,6 +202,11 @@ final class LegacyTorchFile extends TorchFile {
     @Override
     public ByteOrder order() {
         return order;
+    }
+
+    @Override
+    java.util.List<String> foreignGlobals() {
+        return callables.foreignGlobals();
     }
 
     @Override

@@ -23,6 +23,20 @@ final class TorchCallables extends PickleCallables {
         super(budget);
     }
 
+    /**
+     * What torch.load(weights_only=True) is built to call: tensor, parameter and storage
+     * rebuilding, dtypes, torch.Size, TorchScript's typed lists and the state dict's OrderedDict.
+     */
+    @Override
+    protected boolean rebuilds(PyGlobal g) {
+        String q = g.qualified();
+        return q.startsWith("torch._utils._rebuild_") || q.equals("torch._tensor._rebuild_from_type_v2")
+                || q.equals("torch.Size") || q.equals("torch.device") || q.startsWith("torch.jit._pickle.")
+                || q.equals("collections.OrderedDict")
+                || TorchDType.ofStorageGlobal(g) != null || TorchDType.ofDtypeGlobal(g) != null
+                || q.equals("torch.UntypedStorage");
+    }
+
     @Override
     protected Object callGlobal(PyGlobal g, List<Object> a) {
         switch (g.qualified()) {

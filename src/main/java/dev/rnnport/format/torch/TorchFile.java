@@ -39,6 +39,12 @@ abstract class TorchFile implements StorageReader, Closeable {
     /** What torch.load would return, with inert stand-ins for foreign objects. */
     abstract Object root();
 
+    /**
+     * Globals the file's pickles name outside tensor rebuilding, in the order named: Python would
+     * import and call these when loading the file; rnnport did not.
+     */
+    abstract java.util.List<String> foreignGlobals();
+
     /** "zip", "legacy" or "TorchScript", for messages and inspection. */
     abstract String layout();
 }

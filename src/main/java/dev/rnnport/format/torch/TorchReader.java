@@ -12,6 +12,7 @@ import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.ParameterNames;
 import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.tensor.Tensor;
+import dev.rnnport.util.ReadLimits;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,11 +47,16 @@ public final class TorchReader implements FormatReader {
         try (TorchFile torch = TorchFile.open(file, limits)) {
             TensorTree tree = TensorTree.of(torch.root(), name, limits);
             Map<String, Tensor> parameters = new LinkedHashMap<>();
+            ReadLimits bytes = new ReadLimits(limits.maxAllocation(), 0, 0);
+            long held = 0;
             for (Map.Entry<String, Object> e : tree.leaves().entrySet()) {
                 if (!ParameterNames.isParameterName(e.getKey())) {
                     continue;
                 }
                 if (e.getValue() instanceof TorchTensor t) {
+                    held = t.readCost() > Long.MAX_VALUE - held ? Long.MAX_VALUE : held + t.readCost();
+                    bytes.checkBytes(held == Long.MAX_VALUE ? -1 : held, name + ": tensor " + e.getKey()
+                            + " (with the parameters read before it)");
                     parameters.put(e.getKey(), t.materialize(torch, name, e.getKey()));
                 } else {
                     throw new ModelException(name + ": " + e.getKey() + " is a " + Py.typeName(e.getValue())
@@ -66,6 +72,19 @@ public final class TorchReader implements FormatReader {
             return out;
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause(); // a read failure inside the unpickler's buffered input
+        }
+    }
+
+    /**
+     * Every global the file's pickles name outside tensor rebuilding (custom classes, functions,
+     * {@code builtins.set} ...), in the order named: Python would import and call these when
+     * loading the file; rnnport did not. Empty for a plain state dict.
+     */
+    public List<String> foreignGlobals(Path file) throws IOException {
+        try (TorchFile torch = TorchFile.open(file, limits)) {
+            return torch.foreignGlobals();
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 

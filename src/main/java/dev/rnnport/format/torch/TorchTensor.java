@@ -110,6 +110,15 @@ final class TorchTensor implements FormatValue {
         return stride.clone();
     }
 
+    /**
+     * Bytes that {@link #materialize} holds at once: the span of storage it reads and the decoded
+     * values (8 bytes each). A view may repeat one element (stride 0) far beyond its storage's size.
+     */
+    long readCost() {
+        long span = numel == 0 ? 0 : (extent - offset) * dtype.size();
+        return numel > Long.MAX_VALUE / 16 || span < 0 ? Long.MAX_VALUE : span + 8 * numel;
+    }
+
     /** The values, in row-major order, as rnnport's tensor. {@code name} and {@code file} are for messages. */
     Tensor materialize(StorageReader reader, String file, String name) throws IOException {
         DType target = dtype.dtype();

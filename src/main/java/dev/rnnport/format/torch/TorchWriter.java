@@ -4,6 +4,7 @@ import dev.rnnport.ModelException;
 import dev.rnnport.format.AtomicFiles;
 import dev.rnnport.format.FormatWriter;
 import dev.rnnport.format.WriteOptions;
+import dev.rnnport.format.statedict.PyTorchCompatibility;
 import dev.rnnport.format.statedict.StateDictNetworks;
 import dev.rnnport.format.torch.pickle.PickleWriter;
 import dev.rnnport.nn.CellKind;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Writes a network as torch.save writes {@code module.state_dict()}: a zip with
@@ -41,7 +43,13 @@ public final class TorchWriter implements FormatWriter {
     private static final int BATCH = 1000;
 
     @Override
+    public Optional<String> refusal(RecurrentNetwork network, WriteOptions options) {
+        return PyTorchCompatibility.refusal(network);
+    }
+
+    @Override
     public void write(RecurrentNetwork network, Path file, WriteOptions options) throws IOException {
+        requireCanHold(network, options, file, "pt");
         LinkedHashMap<String, Tensor> stateDict;
         try {
             stateDict = StateDictNetworks.toStateDict(network, "", "pt");

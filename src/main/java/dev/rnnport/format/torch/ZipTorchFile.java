@@ -9,6 +9,7 @@ import dev.rnnport.format.torch.pickle.Py;
 import dev.rnnport.format.torch.pickle.PyBytes;
 import dev.rnnport.format.torch.pickle.PyTuple;
 import dev.rnnport.format.torch.pickle.Unpickler;
+import dev.rnnport.util.ReadLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteOrder;
@@ -36,6 +37,7 @@ final class ZipTorchFile extends TorchFile {
     private final ByteOrder order;
     private final Map<String, StorageRef> storages = new HashMap<>();
     private PickleBudget budget;
+    private TorchCallables callables;
     private Object root;
 
     private ZipTorchFile(Path file, ZipFile zip, String folder, boolean torchScript, ByteOrder order) {
@@ -50,10 +52,11 @@ final class ZipTorchFile extends TorchFile {
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
-        } catch (ZipException e) {
+        } catch (ZipException | IllegalArgumentException e) {
             throw new ModelException(file + ": not a readable zip archive (" + e.getMessage() + "); truncated or damaged?");
         }
         try {
+            checkEntries(file, zip, ReadLimits.defaults());
             String folder = dataPklFolder(file, zip);
             boolean script = zip.getEntry(folder + "/constants.pkl") != null;
             ZipTorchFile f = new ZipTorchFile(file, zip, folder, script, byteOrder(file, zip, folder));
@@ -63,6 +66,51 @@ final class ZipTorchFile extends TorchFile {
             zip.close();
             throw e;
         }
+    }
+
+    /**
+     * Refuses a zip bomb or a path-traversal archive before any record is read: too many entries,
+     * a large record claiming to be far larger than its compressed bytes, or a name that is
+     * absolute or climbs out of its folder ({@code ../}). rnnport never extracts a record to disk,
+     * but no archive torch writes has such entries.
+     */
+    private static void checkEntries(Path file, ZipFile zip, ReadLimits limits) {
+        if (zip.size() > limits.maxZipEntries()) {
+            throw new ModelException(file + ": zip archive lists " + zip.size() + " entries, more than the "
+                    + limits.maxZipEntries() + " a PyTorch file may have (a zip bomb?)");
+        }
+        for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
+            ZipEntry e = en.nextElement();
+            String name = e.getName();
+            if (escapes(name)) {
+                throw new ModelException(file + ": zip entry '" + printable(name)
+                        + "' is an absolute path or climbs out of the archive (../); refused");
+            }
+            long size = e.getSize();
+            long packed = e.getCompressedSize();
+            if (size > ReadLimits.RATIO_EXEMPT_BYTES && packed >= 0 && size / Math.max(1, packed) > limits.maxZipRatio()) {
+                throw new ModelException(file + ": zip record " + printable(name) + " claims " + size + " bytes from "
+                        + packed + " compressed, a ratio above " + limits.maxZipRatio() + " (a zip bomb?)");
+            }
+        }
+    }
+
+    private static boolean escapes(String name) {
+        if (name.startsWith("/") || name.startsWith("\\") || (name.length() > 1 && name.charAt(1) == ':')
+                || name.indexOf('\0') >= 0) {
+            return true;
+        }
+        for (String part : name.split("[/\\\\]")) {
+            if (part.equals("..")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String printable(String name) {
+        String s = name.length() > 80 ? name.substring(0, 80) + "..." : name;
+        return s.replaceAll("\\p{Cntrl}", "?");
     }
 
     private static String dataPklFolder(Path file, ZipFile zip) {
@@ -120,8 +168,9 @@ final class ZipTorchFile extends TorchFile {
         ZipEntry pkl = zip.getEntry(folder + "/data.pkl");
         byte[] data = readEntry(file, zip, pkl, budget.limit());
         budget.charge(data.length);
+        callables = new TorchCallables(budget);
         root = new Unpickler(PickleInput.of(data), file.toString(), pkl.getName(), limits, budget, this::storage,
-                new TorchCallables(budget)).load();
+                callables).load();
     }
 
     /** Resolves {@code ('storage', storage_type, key, location, numel)} and checks it against its record. */
@@ -205,6 +254,11 @@ final class ZipTorchFile extends TorchFile {
     @Override
     public ByteOrder order() {
         return order;
+    }
+
+    @Override
+    java.util.List<String> foreignGlobals() {
+        return callables.foreignGlobals();
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.rnnport.backend.onnxruntime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.rnnport.Weights;
+import dev.rnnport.Networks;
 import dev.rnnport.format.LoadOptions;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.WriteOptions;
@@ -39,10 +39,10 @@ class OnnxToSafetensorsTest {
 
     private static void check(GridCase c) throws IOException {
         Path onnx = c.dir().resolve("model.onnx");
-        RecurrentNetwork read = Weights.load(onnx);
+        RecurrentNetwork read = Networks.load(onnx);
         Path st = tmp.resolve(c.name() + ".safetensors");
         ModelFormat.SAFETENSORS.writer().write(read, st, WriteOptions.DEFAULTS);
-        RecurrentNetwork back = Weights.load(st, LoadOptions.DEFAULTS);
+        RecurrentNetwork back = Networks.load(st, LoadOptions.DEFAULTS);
         assertEquals(read.config(), back.config(), "settings after the safetensors round trip (from its __metadata__)");
         assertEquals(c.batchFirst(), back.config().batchFirst(), "batch_first of the exported module");
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rnnport.ModelException;
-import dev.rnnport.Weights;
+import dev.rnnport.Networks;
 import dev.rnnport.tensor.DType;
 import dev.rnnport.tensor.Tensor;
 import java.nio.ByteBuffer;
@@ -135,6 +135,6 @@ class SafetensorsFileTest {
     }
 
     private static String message(Path p) {
-        return assertThrows(ModelException.class, () -> Weights.load(p)).getMessage();
+        return assertThrows(ModelException.class, () -> Networks.load(p)).getMessage();
     }
 }

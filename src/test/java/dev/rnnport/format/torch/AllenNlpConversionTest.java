@@ -4,7 +4,7 @@ import static dev.rnnport.format.torch.Fixtures.TORCH;
 import static dev.rnnport.testing.Closeness.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.rnnport.Weights;
+import dev.rnnport.Networks;
 import dev.rnnport.cli.Main;
 import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.tensor.DType;
@@ -56,7 +56,7 @@ class AllenNlpConversionTest {
 
         Path pt = tmp.resolve("encoder.pt");
         rnnport("convert", onnx.toString(), pt.toString());
-        RecurrentNetwork back = Weights.load(pt);
+        RecurrentNetwork back = Networks.load(pt);
         assertEquals(2, back.config().inputSize());
         assertEquals(4, back.config().hiddenSize());
         Assumptions.assumeTrue(TorchWriterTest.torchAvailable(), "skipped: /usr/bin/python3 with torch is not installed");

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rnnport.ModelException;
-import dev.rnnport.Weights;
+import dev.rnnport.Networks;
 import dev.rnnport.cli.Main;
 import dev.rnnport.format.LoadOptions;
 import java.io.ByteArrayOutputStream;
@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class DamagedFilesTest {
 
     static String refusal(Path file) {
-        ModelException e = assertThrows(ModelException.class, () -> Weights.loadAll(file, LoadOptions.DEFAULTS));
+        ModelException e = assertThrows(ModelException.class, () -> Networks.loadAll(file, LoadOptions.DEFAULTS));
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
         assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
         return e.getMessage();

@@ -2,7 +2,7 @@ package dev.rnnport.format.torch;
 
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.rnnport.Weights;
+import dev.rnnport.Networks;
 import dev.rnnport.format.LoadOptions;
 import dev.rnnport.nn.CellKind;
 import dev.rnnport.nn.NativeEngine;
@@ -51,7 +51,7 @@ class GridTorchTest {
     private static void runCase(GridCase c, String file) {
         // batch_first from the user, and the nonlinearity only when it is relu: tanh is the default.
         CellKind nonlinearity = c.cell() == CellKind.RNN_RELU ? CellKind.RNN_RELU : null;
-        RecurrentNetwork net = Weights.load(c.dir().resolve(file), new LoadOptions(null, c.batchFirst(), nonlinearity));
+        RecurrentNetwork net = Networks.load(c.dir().resolve(file), new LoadOptions(null, c.batchFirst(), nonlinearity));
         c.assertSettings(net.config());
 
         RunOutputs out = new NativeEngine(Precision.FLOAT32).run(net, c.inputs());

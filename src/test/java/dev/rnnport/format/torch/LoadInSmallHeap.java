@@ -1,7 +1,7 @@
 package dev.rnnport.format.torch;
 
 import dev.rnnport.ModelException;
-import dev.rnnport.Weights;
+import dev.rnnport.Networks;
 import dev.rnnport.format.LoadOptions;
 import java.nio.file.Path;
 
@@ -17,7 +17,7 @@ public final class LoadInSmallHeap {
     public static void main(String[] args) {
         int code;
         try {
-            Weights.loadAll(Path.of(args[0]), LoadOptions.DEFAULTS);
+            Networks.loadAll(Path.of(args[0]), LoadOptions.DEFAULTS);
             System.out.println("loaded");
             code = 0;
         } catch (ModelException e) {

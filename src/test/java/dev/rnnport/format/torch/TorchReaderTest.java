@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rnnport.Weights;
+import dev.rnnport.Networks;
 import dev.rnnport.format.LoadOptions;
 import dev.rnnport.format.NamedNetwork;
 import dev.rnnport.format.torch.pickle.PickleLimits;
@@ -39,7 +39,7 @@ class TorchReaderTest {
     private static final double TOL = 1e-5;
 
     static List<NamedNetwork> load(Path file) {
-        return Weights.loadAll(file, LoadOptions.DEFAULTS);
+        return Networks.loadAll(file, LoadOptions.DEFAULTS);
     }
 
     static NamedNetwork only(Path file, String name) {
@@ -140,8 +140,8 @@ class TorchReaderTest {
         Path dir = TORCH.resolve("two_rnns");
         List<NamedNetwork> all = load(dir.resolve(file));
         assertEquals(List.of("encoder.", "decoder."), all.stream().map(NamedNetwork::name).toList());
-        runsLikePyTorch(Weights.load(dir.resolve(file), new LoadOptions("encoder.", null, null)), dir.resolve("encoder"));
-        runsLikePyTorch(Weights.load(dir.resolve(file), new LoadOptions("decoder", null, null)), dir.resolve("decoder"));
+        runsLikePyTorch(Networks.load(dir.resolve(file), new LoadOptions("encoder.", null, null)), dir.resolve("encoder"));
+        runsLikePyTorch(Networks.load(dir.resolve(file), new LoadOptions("decoder", null, null)), dir.resolve("decoder"));
     }
 
     @ParameterizedTest

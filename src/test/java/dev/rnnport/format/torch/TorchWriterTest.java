@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rnnport.ModelException;
-import dev.rnnport.Weights;
+import dev.rnnport.Networks;
 import dev.rnnport.format.LoadOptions;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.WriteOptions;
@@ -65,7 +65,7 @@ class TorchWriterTest {
         }
 
         RecurrentNetwork load() {
-            return Weights.load(file, options);
+            return Networks.load(file, options);
         }
 
         @Override
@@ -95,8 +95,8 @@ class TorchWriterTest {
         RecurrentNetwork net = Case.torch("whole_module/model.pt", "rnn.", "whole_module").load();
         RecurrentNetwork withDropout = new RecurrentNetwork(net.config().withDropout(0.25), net.weights());
         Path out = dir.resolve("dropout.pt");
-        Weights.save(withDropout, out, ModelFormat.PT, WriteOptions.DEFAULTS);
-        assertEquals(withDropout.config(), Weights.load(out).config());
+        Networks.save(withDropout, out, ModelFormat.PT, WriteOptions.DEFAULTS);
+        assertEquals(withDropout.config(), Networks.load(out).config());
     }
 
     @ParameterizedTest
@@ -104,7 +104,7 @@ class TorchWriterTest {
     void readsBackEqual(Case c, @TempDir Path dir) throws IOException {
         RecurrentNetwork net = c.load();
         Path out = dir.resolve("net.pt");
-        Weights.save(net, out, ModelFormat.PT, WriteOptions.DEFAULTS);
+        Networks.save(net, out, ModelFormat.PT, WriteOptions.DEFAULTS);
         RecurrentNetwork back = TorchReaderTest.only(out, "").network();
         assertEquals(net.config(), back.config(), "settings survive through _metadata");
         for (int i = 0; i < net.weights().size(); i++) {
@@ -130,8 +130,8 @@ class TorchWriterTest {
     void float64StaysFloat64(@TempDir Path dir) throws IOException {
         RecurrentNetwork net = toF64(CHECKPOINT.load());
         Path out = dir.resolve("f64.pt");
-        Weights.save(net, out, ModelFormat.PT, WriteOptions.DEFAULTS);
-        RecurrentNetwork back = Weights.load(out);
+        Networks.save(net, out, ModelFormat.PT, WriteOptions.DEFAULTS);
+        RecurrentNetwork back = Networks.load(out);
         assertEquals(net.weights().get(3).wHh(), back.weights().get(3).wHh());
         assertEquals(DType.F64, back.weights().get(0).wIh().dtype());
     }
@@ -152,7 +152,7 @@ class TorchWriterTest {
     @Test
     void torchZipLayout(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("net.pt");
-        Weights.save(CHECKPOINT.load(), out, ModelFormat.PT, WriteOptions.DEFAULTS);
+        Networks.save(CHECKPOINT.load(), out, ModelFormat.PT, WriteOptions.DEFAULTS);
         List<String> names = new ArrayList<>();
         try (ZipFile z = new ZipFile(out.toFile())) {
             for (Enumeration<? extends ZipEntry> en = z.entries(); en.hasMoreElements(); ) {
@@ -189,7 +189,7 @@ class TorchWriterTest {
         NetworkConfig c = gru.config();
         RecurrentNetwork lbr0 = new RecurrentNetwork(c.withOptions(c.options().withLinearBeforeReset(false)), gru.weights());
         Path out = dir.resolve("lbr0.pt");
-        ModelException e = assertThrows(ModelException.class, () -> Weights.save(lbr0, out, ModelFormat.PT, WriteOptions.DEFAULTS));
+        ModelException e = assertThrows(ModelException.class, () -> Networks.save(lbr0, out, ModelFormat.PT, WriteOptions.DEFAULTS));
         assertTrue(e.getMessage().startsWith(out + ": cannot write pt"), e.getMessage());
         assertTrue(e.getMessage().contains("linear_before_reset"), e.getMessage());
         try (Stream<Path> s = Files.list(dir)) {
@@ -256,7 +256,7 @@ class TorchWriterTest {
 
     static void checkInPyTorch(RecurrentNetwork net, Path input, Path dir, boolean f64) throws Exception {
         Path model = dir.resolve("model.pt");
-        Weights.save(net, model, ModelFormat.PT, WriteOptions.DEFAULTS);
+        Networks.save(net, model, ModelFormat.PT, WriteOptions.DEFAULTS);
         checkFileInPyTorch(model, net, input, dir, f64);
     }
 

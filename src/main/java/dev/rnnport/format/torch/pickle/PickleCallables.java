@@ -3,9 +3,11 @@ package dev.rnnport.format.torch.pickle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What REDUCE, NEWOBJ, BUILD and friends do in rnnport: a fixed set of side-effect-free rules
@@ -19,8 +21,34 @@ public class PickleCallables {
     /** Charged for everything the rules make, before it is made. */
     protected final PickleBudget budget;
 
+    /** Globals the pickles named that are no part of a format's own rebuilding, in the order named. */
+    private final Set<String> foreign = new LinkedHashSet<>();
+
     protected PickleCallables(PickleBudget budget) {
         this.budget = budget;
+    }
+
+    /** Records that a pickle named {@code g} (GLOBAL, STACK_GLOBAL, INST). */
+    final void named(PyGlobal g) {
+        if (!rebuilds(g)) {
+            foreign.add(g.qualified());
+        }
+    }
+
+    /**
+     * True if {@code g} is one of the format's own rebuilding names, which a loader is expected to
+     * call; every other named global is reported by {@link #foreignGlobals}.
+     */
+    protected boolean rebuilds(PyGlobal g) {
+        return false;
+    }
+
+    /**
+     * Every global the pickles read with these rules named outside the format's own rebuilding:
+     * Python would import each and call it when loading the file; rnnport did neither.
+     */
+    public final List<String> foreignGlobals() {
+        return List.copyOf(foreign);
     }
 
     /** The result of calling {@code callable(*args)} (REDUCE). */

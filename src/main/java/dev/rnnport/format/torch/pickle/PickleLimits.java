@@ -15,12 +15,11 @@ package dev.rnnport.format.torch.pickle;
 public record PickleLimits(int maxMemo, int maxStack, int maxNesting, long maxAllocation) {
 
     /**
-     * Generous for real checkpoints, but at most a quarter of this JVM's heap for the pickle, so
-     * that running out is a clear refusal and not an OutOfMemoryError.
+     * Generous for real checkpoints; the allocation is {@link dev.rnnport.util.ReadLimits}'s byte
+     * cap (a quarter of this JVM's heap unless raised), so that running out is a clear refusal and
+     * not an OutOfMemoryError.
      */
     public static PickleLimits defaults() {
-        long heap = Runtime.getRuntime().maxMemory();
-        long allocation = Math.min(4L << 30, heap == Long.MAX_VALUE ? 4L << 30 : heap / 4);
-        return new PickleLimits(50_000_000, 5_000_000, 1000, allocation);
+        return new PickleLimits(50_000_000, 5_000_000, 1000, dev.rnnport.util.ReadLimits.defaults().maxBytes());
     }
 }

@@ -1,6 +1,7 @@
 package dev.rnnport.format.torch.pickle;
 
 import dev.rnnport.ModelException;
+import dev.rnnport.RnnportException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -434,10 +435,12 @@ public final class Unpickler {
 
     private Object global(String module, String name) {
         if (UnsafeGlobals.isUnsafe(module, name)) {
-            throw new ModelException("unsafe pickle in " + file + ": calls " + module + "." + name);
+            throw new ModelException(RnnportException.Kind.UNSAFE, "unsafe pickle in " + file + ": calls " + module + "." + name);
         }
         budget.charge(PickleBudget.OBJECT);
-        return new PyGlobal(UnsafeGlobals.python3Module(module), name);
+        PyGlobal g = new PyGlobal(UnsafeGlobals.python3Module(module), name);
+        callables.named(g);
+        return g;
     }
 
     private Object persistent(Object pid) {

@@ -1,0 +1,165 @@
+package dev.rnnport.nn;
+
+import dev.rnnport.UsageException;
+import dev.rnnport.tensor.Shapes;
+import dev.rnnport.tensor.Tensor;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A unidirectional network run one time step at a time, for online inference: each {@link #step}
+ * takes the inputs of one step for every sequence of the batch and returns the top layer's
+ * outputs, carrying the state of every layer to the next call. Stepping a whole sequence gives
+ * what {@link RecurrentNetwork#forward} gives for it, in float32, to the last bit.
+ *
+ * <pre>{@code
+ * RecurrentStream s = net.openStream(1);
+ * for (float[] x : frames) {
+ *     float[] y = s.step(x);        // (batch, H_out), valid until the next step
+ * }
+ * float[] h = s.hN();               // (num_layers, batch, H_out), as PyTorch's h_n
+ * }</pre>
+ *
+ * <p>A stream holds its own state and buffers and is not thread-safe; the network it comes from
+ * is immutable and may be shared: open one stream per thread. In steady state a step allocates
+ * nothing. Created by {@link RecurrentNetwork#openStream}.
+ */
+public final class RecurrentStream {
+    private final NetworkConfig config;
+    private final List<StepCell> cells;
+    private final StepCell.Workspace workspace;
+    private final int batch;
+    private final int layers;
+    private final int out;
+    private final int hidden;
+    private final float[] h;
+    private final float[] c;
+    private final float[] h0;
+    private final float[] c0;
+    private final float[] preIn;
+    private final float[] y;
+
+    RecurrentStream(NetworkConfig config, List<StepCell> cells, int batch, float[] h0, float[] c0) {
+        this.config = config;
+        this.cells = cells;
+        this.batch = batch;
+        this.layers = config.numLayers();
+        this.out = config.outputSize();
+        this.hidden = config.hiddenSize();
+        this.workspace = new StepCell.Workspace(config);
+        this.h0 = h0;
+        this.c0 = c0;
+        this.h = h0.clone();
+        this.c = c0 == null ? null : c0.clone();
+        this.preIn = new float[config.cell().gates() * hidden];
+        this.y = new float[batch * out];
+    }
+
+    /** Opens a stream on {@code net}, checking what the caller gave; h0 and c0 may be null for zeros. */
+    static RecurrentStream open(RecurrentNetwork net, int batch, float[] h0, float[] c0) {
+        NetworkConfig cfg = net.config();
+        if (cfg.bidirectional() || cfg.options().reverseOnly()) {
+            throw new UsageException("a " + (cfg.bidirectional() ? "bidirectional " : "reverse-only ") + cfg.cell().moduleName()
+                    + " cannot be streamed: its reverse direction reads the sequence from its end, so it needs the whole"
+                    + " sequence; run it with forward()");
+        }
+        if (batch <= 0) {
+            throw new UsageException("a stream's batch must be at least 1, found " + batch);
+        }
+        boolean lstm = cfg.cell() == CellKind.LSTM;
+        int hSize = cfg.numLayers() * batch * cfg.outputSize();
+        int cSize = cfg.numLayers() * batch * cfg.hiddenSize();
+        float[] h = h0 == null ? new float[hSize] : checked("h0", h0, hSize, cfg.numLayers(), batch, cfg.outputSize());
+        if (c0 != null && !lstm) {
+            throw new UsageException("c0 was given but a " + cfg.cell().moduleName() + " has no cell state");
+        }
+        float[] c = !lstm ? null : c0 == null ? new float[cSize] : checked("c0", c0, cSize, cfg.numLayers(), batch, cfg.hiddenSize());
+        return new RecurrentStream(cfg, net.stepCells(), batch, h, c);
+    }
+
+    private static float[] checked(String name, float[] v, int size, int layers, int batch, int width) {
+        if (v.length != size) {
+            throw new UsageException(name + " has " + v.length + " values, the stream expects " + size
+                    + " (num_layers " + layers + " × batch " + batch + " × " + width + ")");
+        }
+        return v.clone();
+    }
+
+    /** PyTorch's (num_layers, batch, size) state, or (num_layers, size) for a batch of one; null stays null. */
+    static float[] state(Tensor t, String name, int layers, int batch, int size) {
+        if (t == null) {
+            return null;
+        }
+        int[] want = {layers, batch, size};
+        int[] s = t.shape();
+        boolean unbatched = batch == 1 && Arrays.equals(s, new int[] {layers, size});
+        if (!unbatched && !Arrays.equals(s, want)) {
+            throw new UsageException(name + " has shape " + t.shapeString() + ", the stream expects " + Shapes.format(want)
+                    + " (num_layers, batch, size)");
+        }
+        return t.toFloatArray();
+    }
+
+    /**
+     * Advances every sequence of the batch by one time step.
+     *
+     * @param x the step's inputs, (batch, input_size) row-major; read, not kept
+     * @return the top layer's outputs, (batch, H_out) row-major, where H_out is proj_size when the
+     *         LSTM projects and hidden_size otherwise. The array belongs to the stream and is
+     *         overwritten by the next step: copy it to keep it.
+     * @throws UsageException when {@code x} does not hold batch × input_size values
+     */
+    public float[] step(float[] x) {
+        int in = config.inputSize();
+        if (x.length != batch * in) {
+            throw new UsageException("a step's input has " + x.length + " values, the stream expects "
+                    + batch * in + " (batch " + batch + " × input_size " + in + ")");
+        }
+        for (int layer = 0; layer < layers; layer++) {
+            StepCell cell = cells.get(layer);
+            // Layer k > 0 reads the new state of layer k − 1, which is that layer's output at this step.
+            float[] input = layer == 0 ? x : h;
+            int inWidth = cell.inputSize();
+            int inBase = layer == 0 ? 0 : (layer - 1) * batch * out;
+            for (int n = 0; n < batch; n++) {
+                cell.project(input, inBase + n * inWidth, preIn, 0);
+                cell.advance(preIn, 0, h, (layer * batch + n) * out, c, (layer * batch + n) * hidden, workspace);
+            }
+        }
+        System.arraycopy(h, (layers - 1) * batch * out, y, 0, batch * out);
+        return y;
+    }
+
+    /** @return a copy of the hidden state, (num_layers, batch, H_out) row-major: PyTorch's h_n */
+    public float[] hN() {
+        return h.clone();
+    }
+
+    /** @return a copy of the LSTM cell state, (num_layers, batch, hidden_size) row-major: PyTorch's c_n; null for GRU and RNN */
+    public float[] cN() {
+        return c == null ? null : c.clone();
+    }
+
+    /** Goes back to the state the stream was opened with (zeros, or the h0 and c0 given). */
+    public void reset() {
+        System.arraycopy(h0, 0, h, 0, h.length);
+        if (c != null) {
+            System.arraycopy(c0, 0, c, 0, c.length);
+        }
+    }
+
+    /** @return the number of sequences stepped together */
+    public int batch() {
+        return batch;
+    }
+
+    /** @return values per sequence in a step's input: input_size */
+    public int inputSize() {
+        return config.inputSize();
+    }
+
+    /** @return values per sequence in a step's output: proj_size when the LSTM projects, else hidden_size */
+    public int outputSize() {
+        return out;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.rnnport.parity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rnnport.Weights;
+import dev.rnnport.format.ModelFormat;
+import dev.rnnport.format.WriteOptions;
+import dev.rnnport.nn.CellKind;
+import dev.rnnport.nn.NetworkConfig;
+import dev.rnnport.nn.RecurrentNetwork;
+import dev.rnnport.nn.RunInputs;
+import dev.rnnport.parity.ParityRow.Status;
+import dev.rnnport.testing.RandomNetworks;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The parity suite: networks of every configuration (cell x layers x directions x batch_first x bias
+ * x proj_size x lengths x h0, seeded random weights) written in every format, read back, and run on
+ * every backend — native float32, ONNX Runtime on the network and on the written .onnx file as it
+ * is, TensorFlow where it is available — each against the native engine in float64 on the original
+ * network, within 1e-5 (plus 1e-6 relative, see {@link Tolerance#DEFAULT}).
+ *
+ * <p>By default a representative seventh of the grid runs (every seventh case of the enumeration:
+ * 7 is prime to every dimension's size, so every value of every dimension is covered); the whole
+ * grid runs with {@code mvn -B test -Dtest=ParitySuiteTest -Dparity.exhaustive=true}.
+ */
+class ParitySuiteTest {
+    static final boolean EXHAUSTIVE = Boolean.getBoolean("parity.exhaustive");
+    /** The formats whose writer and reader exist; each new format is one more line. */
+    static final List<Format> FORMATS = List.of(
+            new Format(ModelFormat.SAFETENSORS, "safetensors"),
+            new Format(ModelFormat.PT, "pt"),
+            new Format(ModelFormat.ONNX, "onnx"));
+    static final List<String> BACKENDS = List.of("native", "onnxruntime", "tensorflow");
+
+    record Format(ModelFormat format, String extension) {
+    }
+
+    record Case(CellKind cell, int layers, boolean bidirectional, boolean batchFirst, boolean bias, int projSize,
+                boolean lengths, boolean h0, Format format, long seed) {
+        @Override
+        public String toString() {
+            return cell + " l" + layers + (bidirectional ? " bi" : "") + (batchFirst ? " bf" : "") + (bias ? "" : " nobias")
+                    + (projSize > 0 ? " proj" + projSize : "") + (lengths ? " len" : "") + (h0 ? " h0" : "")
+                    + " -> " + format.extension();
+        }
+    }
+
+    static Stream<Case> cases() {
+        List<Case> all = new ArrayList<>();
+        long seed = 0;
+        for (CellKind cell : CellKind.values()) {
+            for (int layers = 1; layers <= 3; layers++) {
+                for (boolean bi : new boolean[] {false, true}) {
+                    for (boolean bf : new boolean[] {false, true}) {
+                        for (boolean bias : new boolean[] {true, false}) {
+                            for (int proj : cell == CellKind.LSTM ? new int[] {0, 3} : new int[] {0}) {
+                                for (boolean len : new boolean[] {false, true}) {
+                                    for (boolean h0 : new boolean[] {false, true}) {
+                                        for (Format f : FORMATS) {
+                                            all.add(new Case(cell, layers, bi, bf, bias, proj, len, h0, f, seed++));
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return EXHAUSTIVE ? all.stream() : all.stream().filter(c -> c.seed() % 7 == 0);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void agreesWithFloat64Everywhere(Case c, @org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        RecurrentNetwork net = RandomNetworks.of(c.cell(), 4, 5, c.layers(), c.bidirectional(), c.batchFirst(), c.bias(),
+                c.projSize(), c.seed());
+        Path file = tmp.resolve("net." + c.format().extension());
+        Weights.save(net, file, c.format().format(), WriteOptions.DEFAULTS);
+        RecurrentNetwork reread = Weights.load(file);
+        assertEquals(withoutOptions(net.config()), withoutOptions(reread.config()), "settings survive " + c.format().extension());
+
+        ParityInputs random = ParityInputs.random(net.config(), 6, 3, c.seed(), c.lengths());
+        RunInputs in = random.inputs();
+        if (!c.h0()) {
+            in = new RunInputs(in.input(), null, null, in.lengths());
+        }
+        ParityInputs inputs = new ParityInputs(in, random.description(), true);
+
+        List<Contender> runs = new ArrayList<>(Contenders.forModel(file, c.format().format(), reread, BACKENDS));
+        try (Contender reference = Contenders.reference(net)) {
+            ParityReport report = new Verifier(net, Tolerance.DEFAULT).check(c.toString(), inputs, reference, runs);
+            for (ParityRow row : report.rows()) {
+                boolean optional = row.label().startsWith("tensorflow");
+                if (optional && row.status() != Status.PASS && row.status() != Status.FAIL) {
+                    continue;
+                }
+                assertEquals(Status.PASS, row.status(), () -> report.toTable());
+            }
+            assertTrue(report.count(Status.PASS) >= 2, report::toTable);
+        } finally {
+            runs.forEach(Contender::close);
+        }
+        Files.deleteIfExists(file);
+    }
+
+    /** Dropout and options are not in question here; the PyTorch settings are. */
+    private static String withoutOptions(NetworkConfig c) {
+        return c.cell() + " " + c.inputSize() + " " + c.hiddenSize() + " " + c.numLayers() + " " + c.bias() + " " + c.batchFirst()
+                + " " + c.bidirectional() + " " + c.projSize();
+    }
+}

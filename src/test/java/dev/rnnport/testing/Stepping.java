@@ -1,0 +1,111 @@
+package dev.rnnport.testing;
+
+import dev.rnnport.nn.CellKind;
+import dev.rnnport.nn.NetworkConfig;
+import dev.rnnport.nn.RecurrentNetwork;
+import dev.rnnport.nn.RecurrentStream;
+import dev.rnnport.nn.RunInputs;
+import dev.rnnport.nn.RunOutputs;
+import dev.rnnport.tensor.DType;
+import dev.rnnport.tensor.Tensor;
+
+/**
+ * Runs a unidirectional network over a whole input by stepping {@link RecurrentStream}s, and returns
+ * what {@code forward} would: output, h_n and c_n in PyTorch's shapes for the network's layout. With
+ * lengths, each sequence gets its own stream of batch one, stepped only over its valid steps: zeros
+ * after them and the state of its last valid step, as a packed sequence gives.
+ */
+public final class Stepping {
+    private Stepping() {
+    }
+
+    public static RunOutputs run(RecurrentNetwork net, RunInputs in) {
+        NetworkConfig cfg = net.config();
+        Tensor x = in.input();
+        boolean unbatched = x.rank() == 2;
+        int steps = unbatched || !cfg.batchFirst() ? x.dim(0) : x.dim(1);
+        int batch = unbatched ? 1 : cfg.batchFirst() ? x.dim(0) : x.dim(1);
+        int inSize = cfg.inputSize();
+        int out = cfg.outputSize();
+        int hidden = cfg.hiddenSize();
+        int layers = cfg.numLayers();
+        boolean lstm = cfg.cell() == CellKind.LSTM;
+        float[] h0 = in.h0() == null ? new float[layers * batch * out] : in.h0().toFloatArray();
+        float[] c0 = !lstm ? null : in.c0() == null ? new float[layers * batch * hidden] : in.c0().toFloatArray();
+        double[] y = new double[steps * batch * out];
+        double[] hN = new double[layers * batch * out];
+        double[] cN = lstm ? new double[layers * batch * hidden] : null;
+        if (in.lengths() == null) {
+            RecurrentStream s = net.openStream(batch, h0, c0);
+            float[] step = new float[batch * inSize];
+            for (int t = 0; t < steps; t++) {
+                for (int n = 0; n < batch; n++) {
+                    for (int k = 0; k < inSize; k++) {
+                        step[n * inSize + k] = (float) x.data()[offset(cfg, unbatched, steps, batch, t, n) * inSize + k];
+                    }
+                }
+                float[] yt = s.step(step);
+                for (int n = 0; n < batch; n++) {
+                    for (int j = 0; j < out; j++) {
+                        y[offset(cfg, unbatched, steps, batch, t, n) * out + j] = yt[n * out + j];
+                    }
+                }
+            }
+            copy(s.hN(), hN);
+            if (lstm) {
+                copy(s.cN(), cN);
+            }
+        } else {
+            for (int n = 0; n < batch; n++) {
+                RecurrentStream s = net.openStream(1, rows(h0, layers, batch, out, n), lstm ? rows(c0, layers, batch, hidden, n) : null);
+                float[] step = new float[inSize];
+                int length = (int) in.lengths().data()[n];
+                for (int t = 0; t < length; t++) {
+                    for (int k = 0; k < inSize; k++) {
+                        step[k] = (float) x.data()[offset(cfg, unbatched, steps, batch, t, n) * inSize + k];
+                    }
+                    float[] yt = s.step(step);
+                    for (int j = 0; j < out; j++) {
+                        y[offset(cfg, unbatched, steps, batch, t, n) * out + j] = yt[j];
+                    }
+                }
+                putRows(s.hN(), hN, layers, batch, out, n);
+                if (lstm) {
+                    putRows(s.cN(), cN, layers, batch, hidden, n);
+                }
+            }
+        }
+        int[] yShape = unbatched ? new int[] {steps, out} : cfg.batchFirst() ? new int[] {batch, steps, out} : new int[] {steps, batch, out};
+        return new RunOutputs(Tensor.of(DType.F32, yShape, y),
+                Tensor.of(DType.F32, unbatched ? new int[] {layers, out} : new int[] {layers, batch, out}, hN),
+                lstm ? Tensor.of(DType.F32, unbatched ? new int[] {layers, hidden} : new int[] {layers, batch, hidden}, cN) : null);
+    }
+
+    /** Row index of (step t, sequence n) in the input's layout. */
+    private static int offset(NetworkConfig cfg, boolean unbatched, int steps, int batch, int t, int n) {
+        return unbatched ? t : cfg.batchFirst() ? n * steps + t : t * batch + n;
+    }
+
+    private static void copy(float[] from, double[] to) {
+        for (int i = 0; i < from.length; i++) {
+            to[i] = from[i];
+        }
+    }
+
+    /** Sequence n's rows of a (layers, batch, width) state. */
+    private static float[] rows(float[] state, int layers, int batch, int width, int n) {
+        float[] r = new float[layers * width];
+        for (int l = 0; l < layers; l++) {
+            System.arraycopy(state, (l * batch + n) * width, r, l * width, width);
+        }
+        return r;
+    }
+
+    private static void putRows(float[] rows, double[] state, int layers, int batch, int width, int n) {
+        for (int l = 0; l < layers; l++) {
+            for (int j = 0; j < width; j++) {
+                state[(l * batch + n) * width + j] = rows[l * width + j];
+            }
+        }
+    }
+}
