@@ -10,7 +10,8 @@ import java.util.List;
  * A unidirectional network run one time step at a time, for online inference: each {@link #step}
  * takes the inputs of one step for every sequence of the batch and returns the top layer's
  * outputs, carrying the state of every layer to the next call. Stepping a whole sequence gives
- * what {@link RecurrentNetwork#forward} gives for it, in float32, to the last bit.
+ * what {@link RecurrentNetwork#forward} gives for it, in float32, up to float32 rounding (the
+ * whole-sequence engine blocks its sums differently).
  *
  * <pre>{@code
  * RecurrentStream s = net.openStream(1);

@@ -3,6 +3,7 @@ package dev.rnnport.nn.fast;
 import dev.rnnport.nn.CellKind;
 import dev.rnnport.nn.DirectionKernel;
 import dev.rnnport.nn.DirectionPass;
+import dev.rnnport.nn.MaskedSteps;
 import dev.rnnport.nn.NaiveKernel;
 import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.Precision;
@@ -101,9 +102,15 @@ public final class FastKernel implements DirectionKernel {
         final float[] hCell;
         /** GRU: W_hn h + b_hn (reset after the product) or r * h (reset before it). */
         final float[] scratch;
+        /** Keras: a masked step repeats the previous output, zeros before the sequence's first valid step. */
+        final boolean carry;
+        /** Per sequence, the processing index of its first valid step (steps when it has none). */
+        final int[] firstValid;
         float[] hPrev;
         float[] hNew;
+        /** The step being computed: t in time order, s in processing order. */
         int t;
+        int s;
         final IntConsumer cellPhase = this::cellPhase;
         final IntConsumer projectionPhase = this::projectionPhase;
         final IntConsumer candidatePhase = this::candidatePhase;
@@ -131,6 +138,17 @@ public final class FastKernel implements DirectionKernel {
             this.c = w.cell == CellKind.LSTM ? new float[batch * hp] : null;
             this.hCell = projected ? new float[batch * hp] : null;
             this.scratch = w.cell == CellKind.GRU ? new float[batch * hp] : null;
+            this.carry = p.config().options().masking().steps() == MaskedSteps.CARRY_OUTPUT;
+            this.firstValid = new int[batch];
+            java.util.Arrays.fill(firstValid, steps);
+            for (int i = steps - 1; i >= 0; i--) {
+                int time = p.reverse() ? steps - 1 - i : i;
+                for (int n = 0; n < batch; n++) {
+                    if (p.valid()[time * batch + n]) {
+                        firstValid[n] = i;
+                    }
+                }
+            }
         }
 
         void run() {
@@ -146,7 +164,7 @@ public final class FastKernel implements DirectionKernel {
                     }
                 }
             }
-            for (int s = 0; s < steps; s++) {
+            for (s = 0; s < steps; s++) {
                 t = p.reverse() ? steps - 1 - s : s;
                 team.run(parts, cellPhase);
                 if (projected) {
@@ -191,7 +209,7 @@ public final class FastKernel implements DirectionKernel {
         }
 
         boolean valid(int n) {
-            return t < p.lengths()[n];
+            return p.valid()[t * batch + n];
         }
 
         /** Recurrent product and gates for this part's units; for most cells the whole step. */
@@ -272,22 +290,24 @@ public final class FastKernel implements DirectionKernel {
         }
 
         /**
-         * Columns [j0, j1) of the step are final: a sequence past its length keeps its state and
-         * outputs zeros; the others' h goes to the output.
+         * Columns [j0, j1) of the step are final: a sequence at an invalid step keeps its state and
+         * outputs zeros, or with Keras's convention its last output (its state h); the others' new
+         * h goes to the output.
          */
         void finish(int j0, int j1) {
             int end = Math.min(j1, out);
             double[] y = p.y();
             for (int n = 0; n < batch; n++) {
                 int yOff = (t * batch + n) * out;
+                int h = n * op;
                 if (!valid(n)) {
-                    System.arraycopy(hPrev, n * op + j0, hNew, n * op + j0, j1 - j0);
+                    System.arraycopy(hPrev, h + j0, hNew, h + j0, j1 - j0);
+                    boolean repeat = carry && s > firstValid[n];
                     for (int j = j0; j < end; j++) {
-                        y[yOff + j] = 0.0;
+                        y[yOff + j] = repeat ? hNew[h + j] : 0.0;
                     }
                     continue;
                 }
-                int h = n * op;
                 for (int j = j0; j < end; j++) {
                     y[yOff + j] = hNew[h + j];
                 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rnnport.nn.Activation;
 import dev.rnnport.nn.CellKind;
 import dev.rnnport.nn.CellOptions;
+import dev.rnnport.nn.Masking;
 import dev.rnnport.nn.NaiveKernel;
 import dev.rnnport.nn.NativeEngine;
 import dev.rnnport.nn.NetworkConfig;
@@ -30,7 +31,10 @@ class FastKernelTest {
     /** Float32 arithmetic against the float64 oracle. */
     private static final double TOL = 1e-5;
 
-    private record Case(String name, NetworkConfig cfg, boolean peepholes, int steps, int batch, boolean lengths) {
+    private record Case(String name, NetworkConfig cfg, boolean peepholes, int steps, int batch, boolean lengths, boolean mask) {
+        Case(String name, NetworkConfig cfg, boolean peepholes, int steps, int batch, boolean lengths) {
+            this(name, cfg, peepholes, steps, batch, lengths, false);
+        }
     }
 
     private static List<Case> cases() {
@@ -46,6 +50,10 @@ class FastKernelTest {
             cases.add(new Case(cell + " bidirectional 2 layers lengths", small.withLayers(2).withBidirectional(true),
                     false, 7, 6, true));
             cases.add(new Case(cell + " reverse only", small.withOptions(small.options().withReverseOnly(true)), false, 5, 4, true));
+            for (Masking m : List.of(Masking.ZEROS, Masking.KERAS)) {
+                NetworkConfig bi = small.withBidirectional(true).withOptions(small.options().withMasking(m));
+                cases.add(new Case(cell + " bidirectional mask, " + m, bi, false, 7, 5, false, true));
+            }
             cases.add(new Case(cell + " clip", NetworkConfig.of(cell, 3, 17).withOptions(small.options().withClip(0.3)),
                     false, 5, 4, false));
         }
@@ -94,6 +102,9 @@ class FastKernelTest {
         return cases().stream().map(c -> DynamicTest.dynamicTest(c.name, () -> {
             RecurrentNetwork net = RandomNetworks.network(c.cfg, c.peepholes, c.name.hashCode());
             RunInputs in = RandomNetworks.inputs(c.cfg, c.steps, c.batch, c.lengths, c.name.hashCode() + 1);
+            if (c.mask) {
+                in = in.withMask(RandomNetworks.mask(c.steps, c.batch, c.name.hashCode() + 2));
+            }
             RunOutputs oracle = new NativeEngine(Precision.FLOAT64).withKernel(new NaiveKernel()).run(net, in);
             RunOutputs fast = new NativeEngine(Precision.FLOAT32).withKernel(kernel).run(net, in);
             new Closeness(c.name, TOL).outputs("fast float32 vs float64 reference", oracle, fast).check();

@@ -62,4 +62,16 @@ final class RandomNetworks {
         }
         return in;
     }
+
+    /** A (batch, steps) mask with gaps anywhere: sequence 0 all valid, 1 none, the others random. */
+    static Tensor mask(int steps, int batch, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] m = new double[batch * steps];
+        for (int n = 0; n < batch; n++) {
+            for (int t = 0; t < steps; t++) {
+                m[n * steps + t] = n == 0 ? 1 : n == 1 ? 0 : r.nextInt(3) == 0 ? 0 : 1;
+            }
+        }
+        return Tensor.of(DType.F32, new int[] {batch, steps}, m);
+    }
 }
