@@ -51,7 +51,7 @@ final class RunCommand implements Callable<Integer> {
             description = "Engine to run on. ONNX Runtime runs an .onnx MODEL as is (with --network: that network's nodes cut out of the graph), other files through an in-memory ONNX model.")
     String backend;
 
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "T", description = "ONNX Runtime or TensorFlow intra-op threads (0: its default).")
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "T", description = "Threads: the native engine's (0: one per processor), ONNX Runtime's or TensorFlow's intra-op threads (0: its default).")
     int threads;
 
     @Mixin

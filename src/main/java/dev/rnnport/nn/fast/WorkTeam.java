@@ -99,7 +99,8 @@ final class WorkTeam {
     }
 
     private void work(int part) {
-        long seen = ticket >>> 16;
+        // Job 0 is "none yet". Not the current ticket: a worker may start after the first job is posted.
+        long seen = 0;
         while (true) {
             int spins = 0;
             long now;
