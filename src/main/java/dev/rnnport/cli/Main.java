@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "rnnport", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Moves LSTM/GRU/RNN networks between PyTorch, ONNX and Keras and runs them natively.",
-        subcommands = {InspectCommand.class, RunCommand.class, ConvertCommand.class, VerifyCommand.class})
+        subcommands = {InspectCommand.class, RunCommand.class, ConvertCommand.class, VerifyCommand.class, BenchCommand.class})
 public final class Main {
     public static final int OK = 0;
     public static final int PARITY_FAILURE = 1;
