@@ -343,6 +343,41 @@ def main():
     # Bidirectional with return_sequences=True zeroes masked steps (force_zero_output_for_mask).
     bidirectional("masked_bidirectional_lstm", lstm, "concat", n=4, t=6, mask=masks(4, 6))
 
+    # Embedding(mask_zero=True) -> LSTM: the network's input is the embedding output, the mask comes from
+    # the token ids (0 = padding), so it is given with the run (mask.npy).
+    path = new_case("embedding_mask_zero_lstm")
+    ids = np.array([[3, 1, 0, 2, 4, 1], [0, 0, 2, 3, 1, 4], [0, 0, 0, 0, 0, 0], [1, 2, 3, 4, 2, 0]])
+    table = f32(RNG.uniform(-1, 1, (5, 3)))
+    x = table.astype(np.float64)[ids]
+    mask = ids != 0
+    w = weights("LSTM", 4, 3)
+    outs, final = run_layer(lstm, w, x, mask, False, False)
+    emb = ("Embedding", {"name": "embedding", "trainable": True, "dtype": "float32", "input_dim": 5, "output_dim": 3,
+                         "mask_zero": True, "input_length": None}, [("embedding/embeddings", table)])
+    write_model(path, [emb, ("LSTM", rnn_config(lstm, "lstm"), rnn_weight_list(lstm, "lstm", w))], [None, 6])
+    h, c = states_of([final], "LSTM")
+    save_case("embedding_mask_zero_lstm", x, outs, h, c, outs, mask)
+    np.save(os.path.join(OUT, "embedding_mask_zero_lstm", "ids.npy"), ids.astype(np.int64))
+    # Two recurrent layers that do not agree (units 4 then 3) are two networks.
+    path = new_case("two_networks")
+    x = inputs(2, 5, 3)
+    w1 = weights("LSTM", 4, 3)
+    w2 = weights("LSTM", 3, 4)
+    o1, f1 = run_layer(lstm, w1, x, None, False, False)
+    spec2 = dict(lstm, units=3)
+    o2, f2 = run_layer(spec2, w2, o1, None, False, False)
+    write_model(path, [("LSTM", rnn_config(lstm, "lstm"), rnn_weight_list(lstm, "lstm", w1)),
+                       ("LSTM", rnn_config(dict(spec2, return_sequences=False), "lstm_1"),
+                        rnn_weight_list(spec2, "lstm_1", w2))], [None, 5, 3])
+    h, c = states_of([f1], "LSTM")
+    save_case("two_networks", x, o1, h, c, o1)  # the references of the first network, lstm
+    d = os.path.join(OUT, "two_networks", "lstm_1")
+    os.makedirs(d)
+    np.save(os.path.join(d, "input.npy"), o1)
+    np.save(os.path.join(d, "output.npy"), o2)
+    np.save(os.path.join(d, "h_n.npy"), f2[0][None])
+    np.save(os.path.join(d, "c_n.npy"), f2[1][None])
+
     # ---- files that must be refused ----
     w = weights("LSTM", 4, 3)
     w2 = weights("LSTM", 4, 4)

@@ -69,7 +69,7 @@ public final class Networks {
             if (all.isEmpty()) {
                 throw new ModelException(file + ": no LSTM, GRU or RNN found");
             }
-            return all.stream().map(n -> n.withNetwork(apply(n.network(), options))).toList();
+            return all.stream().map(n -> apply(n, options)).toList();
         } catch (IOException e) {
             // A truncated file or a broken zip says more about the file than about the file system.
             RnnportException.Kind kind = e instanceof EOFException || e instanceof ZipException
@@ -137,15 +137,19 @@ public final class Networks {
         return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
     }
 
-    private static RecurrentNetwork apply(RecurrentNetwork net, LoadOptions o) {
-        NetworkConfig c = net.config();
+    /** The user's settings replace what the file says, and count as recorded. */
+    private static NamedNetwork apply(NamedNetwork n, LoadOptions o) {
+        NetworkConfig c = n.network().config();
         if (o.batchFirst() != null) {
             c = c.withBatchFirst(o.batchFirst());
+            n = n.withRecorded(NamedNetwork.Setting.BATCH_FIRST);
         }
         if (o.nonlinearity() != null && c.cell().isRnn()) {
             c = c.withCell(o.nonlinearity());
+            n = n.withRecorded(NamedNetwork.Setting.NONLINEARITY);
         }
-        return c.equals(net.config()) ? net : new RecurrentNetwork(c, net.weights(), net.annotations());
+        return c.equals(n.network().config()) ? n
+                : n.withNetwork(new RecurrentNetwork(c, n.network().weights(), n.network().annotations()));
     }
 
     /**

@@ -34,7 +34,7 @@ final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "OUT")
     Path out;
 
-    @Option(names = "--to", paramLabel = "onnx|pt|safetensors|h5|keras", description = "Target format; defaults from OUT's extension.")
+    @Option(names = "--to", paramLabel = "onnx|pt|safetensors|h5|keras|savedmodel", description = "Target format; defaults from OUT's extension (savedmodel: OUT is a folder).")
     String to;
 
     @Option(names = "--opset", defaultValue = "0", paramLabel = "N", description = "ONNX opset (default 14).")

@@ -3,6 +3,7 @@ package dev.rnnport.cli;
 import dev.rnnport.backend.Backend;
 import dev.rnnport.backend.Backends;
 import dev.rnnport.backend.onnxruntime.OnnxRuntimeBackend;
+import dev.rnnport.backend.tensorflow.TensorFlowBackend;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.AtomicFiles;
 import dev.rnnport.nn.Precision;
@@ -48,7 +49,8 @@ final class RunCommand implements Callable<Integer> {
     String precision;
 
     @Option(names = "--backend", defaultValue = "native", paramLabel = "native|onnxruntime|tensorflow",
-            description = "Engine to run on. ONNX Runtime runs an .onnx MODEL as is (with --network: that network's nodes cut out of the graph), other files through an in-memory ONNX model.")
+            description = "Engine to run on. ONNX Runtime runs an .onnx MODEL as is (with --network: that network's nodes cut out of the graph), other files through an in-memory ONNX model;"
+                    + " TensorFlow runs a SavedModel folder as is, other files as a TensorFlow graph.")
     String backend;
 
     @Option(names = "--threads", defaultValue = "0", paramLabel = "T", description = "Threads: the native engine's (0: one per processor), ONNX Runtime's or TensorFlow's intra-op threads (0: its default).")
@@ -69,6 +71,9 @@ final class RunCommand implements Callable<Integer> {
                 // The file as it is, so that what runs is exactly what was exported; with --network,
                 // that network's own nodes cut out of the graph.
                 result = ort.runFile(modelFile, model.network, inputs(), p);
+            } else if (b instanceof TensorFlowBackend tf && ModelFormat.detect(modelFile) == ModelFormat.SAVEDMODEL) {
+                // A SavedModel through its serving signature, whoever wrote it.
+                result = tf.runFile(modelFile, inputs(), p);
             } else {
                 RecurrentNetwork net = model.load(modelFile);
                 result = b.run(net, inputs(), p);

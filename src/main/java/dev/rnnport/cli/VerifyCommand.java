@@ -1,7 +1,6 @@
 package dev.rnnport.cli;
 
 import dev.rnnport.UsageException;
-import dev.rnnport.Weights;
 import dev.rnnport.backend.Backends;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.nn.RecurrentNetwork;
@@ -54,7 +53,7 @@ final class VerifyCommand implements Callable<Integer> {
         if (against != null && !parity.hasInput()) {
             throw new UsageException("--against needs the --input its outputs were recorded for");
         }
-        RecurrentNetwork net = Weights.load(modelFile, model.toLoadOptions());
+        RecurrentNetwork net = model.load(modelFile);
         ModelFormat format = ModelFormat.detect(modelFile);
         ParityInputs inputs = parity.inputs(net.config());
         List<Contender> runs = new ArrayList<>();

@@ -60,7 +60,7 @@ public final class AtomicFiles {
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 OutputStream out = streamFilter.apply(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16));
-                content.writeTo(out);
+                content.writeTo(new KeptOpen(out));
                 out.flush();
                 ch.force(true); // the bytes are on disk before the name points at them
             }
@@ -185,6 +185,38 @@ public final class AtomicFiles {
             for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(q);
             }
+        }
+    }
+
+    /**
+     * The stream a {@link Content} writes to: closing it (as a ZipOutputStream does when it is
+     * closed) only flushes, because the file must stay open until its bytes are forced to disk.
+     */
+    private static final class KeptOpen extends OutputStream {
+        private final OutputStream out;
+
+        KeptOpen(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
         }
     }
 }

@@ -11,6 +11,8 @@ import dev.rnnport.format.keras.KerasZipWriter;
 import dev.rnnport.format.onnx.OnnxReader;
 import dev.rnnport.format.onnx.OnnxWriter;
 import dev.rnnport.format.safetensors.SafetensorsReader;
+import dev.rnnport.format.savedmodel.SavedModelReader;
+import dev.rnnport.format.savedmodel.SavedModelWriter;
 import dev.rnnport.format.safetensors.SafetensorsWriter;
 import dev.rnnport.format.torch.TorchReader;
 import dev.rnnport.format.torch.TorchWriter;
@@ -28,7 +30,13 @@ public enum ModelFormat {
     ONNX("onnx", List.of("onnx"), OnnxReader::new, OnnxWriter::new),
     PT("pt", List.of("pt", "pth", "th", "bin"), TorchReader::new, TorchWriter::new),
     KERAS_H5("h5", List.of("h5", "hdf5"), KerasH5Reader::new, KerasH5Writer::new),
-    KERAS("keras", List.of("keras"), KerasZipReader::new, KerasZipWriter::new);
+    KERAS("keras", List.of("keras"), KerasZipReader::new, KerasZipWriter::new),
+    /**
+     * A folder, recognised by its saved_model.pb; reading and writing load TensorFlow. Lambdas, not
+     * constructor references: a reference links the class when this enum is made, and linking
+     * loads TensorFlow's classes, which commands that never touch a SavedModel should not.
+     */
+    SAVEDMODEL("savedmodel", List.of(), () -> new SavedModelReader(), () -> new SavedModelWriter());
 
     private final String name;
     private final List<String> extensions;
@@ -61,7 +69,7 @@ public enum ModelFormat {
                 return f;
             }
         }
-        throw new UsageException("unknown format '" + to + "' (known: safetensors, onnx, pt, h5, keras)");
+        throw new UsageException("unknown format '" + to + "' (known: safetensors, onnx, pt, h5, keras, savedmodel)");
     }
 
     /** The format an output path asks for by its extension. */
@@ -72,11 +80,17 @@ public enum ModelFormat {
                 return f;
             }
         }
-        throw new UsageException("cannot tell the format of " + file + " from its extension; give --to onnx|pt|safetensors|h5|keras");
+        throw new UsageException("cannot tell the format of " + file + " from its extension; give --to onnx|pt|safetensors|h5|keras|savedmodel");
     }
 
-    /** Recognises an existing file by its extension, else by its first bytes. */
+    /** Recognises an existing file by its extension, else by its first bytes; a folder by its SavedModel marker. */
     public static ModelFormat detect(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            if (Files.isRegularFile(file.resolve("saved_model.pb")) || Files.isRegularFile(file.resolve("saved_model.pbtxt"))) {
+                return SAVEDMODEL;
+            }
+            throw new ModelException(file + ": a folder without saved_model.pb, so not a SavedModel (other formats are single files)");
+        }
         if (!Files.isRegularFile(file)) {
             throw new ModelException(RnnportException.Kind.IO, file + ": no such file");
         }

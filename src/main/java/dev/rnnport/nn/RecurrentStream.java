@@ -10,8 +10,9 @@ import java.util.List;
  * A unidirectional network run one time step at a time, for online inference: each {@link #step}
  * takes the inputs of one step for every sequence of the batch and returns the top layer's
  * outputs, carrying the state of every layer to the next call. Stepping a whole sequence gives
- * what {@link RecurrentNetwork#forward} gives for it, in float32, up to float32 rounding (the
- * whole-sequence engine blocks its sums differently).
+ * what {@link RecurrentNetwork#forward} gives for it in float32: the same values as the reference
+ * kernel ({@link NaiveKernel}), which rounds at the same places;
+ * the fast float32 kernel within float32 rounding (it blocks its sums differently).
  *
  * <pre>{@code
  * RecurrentStream s = net.openStream(1);
@@ -20,6 +21,11 @@ import java.util.List;
  * }
  * float[] h = s.hN();               // (num_layers, batch, H_out), as PyTorch's h_n
  * }</pre>
+ *
+ * <p>A step can leave some sequences out ({@link #step(float[], boolean[])}), as a mask or the end
+ * of a shorter sequence does; a network with a Keras mask value leaves out a sequence whose step
+ * input is all that value. A sequence left out keeps its state, and outputs zeros (PyTorch's and
+ * ONNX's convention) or its previous output (Keras's), as {@link CellOptions#masking()} says.
  *
  * <p>A stream holds its own state and buffers and is not thread-safe; the network it comes from
  * is immutable and may be shared: open one stream per thread. In steady state a step allocates
@@ -39,6 +45,11 @@ public final class RecurrentStream {
     private final float[] c0;
     private final float[] preIn;
     private final float[] y;
+    /** Which sequences this step advances. */
+    private final boolean[] live;
+    /** Keras: each sequence's last output, repeated at a masked step; null for the zeros convention. */
+    private final float[] carried;
+    private final Double maskValue;
 
     RecurrentStream(NetworkConfig config, List<StepCell> cells, int batch, float[] h0, float[] c0) {
         this.config = config;
@@ -54,6 +65,10 @@ public final class RecurrentStream {
         this.c = c0 == null ? null : c0.clone();
         this.preIn = new float[config.cell().gates() * hidden];
         this.y = new float[batch * out];
+        this.live = new boolean[batch];
+        Masking masking = config.options().masking();
+        this.carried = masking.steps() == MaskedSteps.CARRY_OUTPUT ? new float[batch * out] : null;
+        this.maskValue = masking.maskValue();
     }
 
     /** Opens a stream on {@code net}, checking what the caller gave; h0 and c0 may be null for zeros. */
@@ -111,10 +126,30 @@ public final class RecurrentStream {
      * @throws UsageException when {@code x} does not hold batch × input_size values
      */
     public float[] step(float[] x) {
+        return step(x, null);
+    }
+
+    /**
+     * Advances the sequences {@code valid} marks by one time step; the others keep their state.
+     *
+     * @param x     the step's inputs, (batch, input_size) row-major; read, not kept
+     * @param valid per sequence, whether this step is one of its own (false: masked, or past its end);
+     *              null for all
+     * @return the top layer's outputs, (batch, H_out) row-major, in the stream's own buffer (valid until
+     *         the next step); a sequence left out outputs zeros or, with Keras's convention, its previous output
+     * @throws UsageException when {@code x} or {@code valid} has the wrong size
+     */
+    public float[] step(float[] x, boolean[] valid) {
         int in = config.inputSize();
         if (x.length != batch * in) {
             throw new UsageException("a step's input has " + x.length + " values, the stream expects "
                     + batch * in + " (batch " + batch + " × input_size " + in + ")");
+        }
+        if (valid != null && valid.length != batch) {
+            throw new UsageException("valid has " + valid.length + " entries, the stream expects one per sequence (batch " + batch + ")");
+        }
+        for (int n = 0; n < batch; n++) {
+            live[n] = (valid == null || valid[n]) && !masked(x, n * in, in);
         }
         for (int layer = 0; layer < layers; layer++) {
             StepCell cell = cells.get(layer);
@@ -123,12 +158,40 @@ public final class RecurrentStream {
             int inWidth = cell.inputSize();
             int inBase = layer == 0 ? 0 : (layer - 1) * batch * out;
             for (int n = 0; n < batch; n++) {
-                cell.project(input, inBase + n * inWidth, preIn, 0);
-                cell.advance(preIn, 0, h, (layer * batch + n) * out, c, (layer * batch + n) * hidden, workspace);
+                if (live[n]) {
+                    cell.project(input, inBase + n * inWidth, preIn, 0);
+                    cell.advance(preIn, 0, h, (layer * batch + n) * out, c, (layer * batch + n) * hidden, workspace);
+                }
             }
         }
-        System.arraycopy(h, (layers - 1) * batch * out, y, 0, batch * out);
+        int top = (layers - 1) * batch * out;
+        for (int n = 0; n < batch; n++) {
+            if (live[n]) {
+                System.arraycopy(h, top + n * out, y, n * out, out);
+                if (carried != null) {
+                    System.arraycopy(h, top + n * out, carried, n * out, out);
+                }
+            } else if (carried != null) {
+                System.arraycopy(carried, n * out, y, n * out, out);
+            } else {
+                Arrays.fill(y, n * out, (n + 1) * out, 0f);
+            }
+        }
         return y;
+    }
+
+    /** Keras's Masking layer: every feature of the sequence's step equals the mask value. */
+    private boolean masked(float[] x, int off, int len) {
+        if (maskValue == null) {
+            return false;
+        }
+        double m = maskValue;
+        for (int k = 0; k < len; k++) {
+            if (x[off + k] != m) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return a copy of the hidden state, (num_layers, batch, H_out) row-major: PyTorch's h_n */
@@ -141,9 +204,12 @@ public final class RecurrentStream {
         return c == null ? null : c.clone();
     }
 
-    /** Goes back to the state the stream was opened with (zeros, or the h0 and c0 given). */
+    /** Goes back to the state the stream was opened with (zeros, or the h0 and c0 given), as if no step had been taken. */
     public void reset() {
         System.arraycopy(h0, 0, h, 0, h.length);
+        if (carried != null) {
+            Arrays.fill(carried, 0f);
+        }
         if (c != null) {
             System.arraycopy(c0, 0, c, 0, c.length);
         }

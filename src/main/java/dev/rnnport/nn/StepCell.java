@@ -36,8 +36,8 @@ import java.util.List;
  *
  * <p>A clip, when set, bounds every gate's pre-activation to [−clip, clip] as ONNX Runtime does.
  * Every stored value is a float, rounded where {@link NaiveKernel} rounds in float32: dot products
- * are summed in double (a product of two floats is exact there), so a stream agrees to the last
- * bit with {@link NaiveKernel} in float32, and within float32 rounding with the fast kernel. Instances are immutable and may be shared by any
+ * are summed in double (a product of two floats is exact there), so a stream and the float32
+ * reference kernel agree exactly (the fast kernel, within float32 rounding). Instances are immutable and may be shared by any
  * number of threads, each with its own {@link Workspace}.
  */
 public final class StepCell {

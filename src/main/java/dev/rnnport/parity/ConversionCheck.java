@@ -1,6 +1,6 @@
 package dev.rnnport.parity;
 
-import dev.rnnport.Weights;
+import dev.rnnport.Networks;
 import dev.rnnport.backend.NativeBackend;
 import dev.rnnport.format.LoadOptions;
 import dev.rnnport.format.ModelFormat;
@@ -28,7 +28,7 @@ public final class ConversionCheck {
      */
     public static ParityReport check(Path source, ModelFormat sourceFormat, RecurrentNetwork network, Path written,
                                      ModelFormat target, String shownAs, ParityInputs inputs, Tolerance tolerance) {
-        RecurrentNetwork reread = Weights.load(written, LoadOptions.DEFAULTS);
+        RecurrentNetwork reread = Networks.load(written, LoadOptions.DEFAULTS);
         Optional<Contender> sourceRun = FileRuntimes.contender(sourceFormat, source, network)
                 .filter(c -> c.unavailableReason() == null);
         try (Contender reference = sourceRun.map(c -> relabel(c, "source, " + c.label()))

@@ -57,7 +57,7 @@ final class Diagnoser {
         for (int k = 0; k < c.numLayers(); k++) {
             RecurrentNetwork layer = oneLayer(network, k);
             RunInputs in = new RunInputs(x, state(inputs.h0(), k, c.directions()), state(inputs.c0(), k, c.directions()),
-                    inputs.lengths());
+                    inputs.lengths(), inputs.mask());
             RunOutputs ref = oracle.run(layer, in);
             RunOutputs got;
             try {

@@ -3,6 +3,7 @@ package dev.rnnport.parity;
 import dev.rnnport.backend.Backend;
 import dev.rnnport.backend.Backends;
 import dev.rnnport.backend.onnxruntime.OnnxRuntimeBackend;
+import dev.rnnport.backend.tensorflow.TensorFlowBackend;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.Precision;
@@ -35,7 +36,9 @@ public final class FileRuntimes {
     private static final Map<String, Entry> BY_FORMAT = Map.of(
             // Until runFile maps a bare node's Y [L, D, N, H] onto PyTorch's output itself, we do it here.
             "onnx", new Entry("onnxruntime",
-                    (backend, file, in) -> ((OnnxRuntimeBackend) backend).runFile(file, in, Precision.FLOAT32), true));
+                    (backend, file, in) -> ((OnnxRuntimeBackend) backend).runFile(file, in, Precision.FLOAT32), true),
+            // A SavedModel's serving signature gives PyTorch's shapes already (ours do; others are taken as they come).
+            "savedmodel", new Entry("tensorflow", (backend, file, in) -> ((TensorFlowBackend) backend).runFile(file, in), false));
 
     private FileRuntimes() {
     }
@@ -82,7 +85,8 @@ public final class FileRuntimes {
         static RunInputs batched(RunInputs in, NetworkConfig config) {
             Tensor x = in.input();
             int[] shape = config.batchFirst() ? new int[] {1, x.dim(0), x.dim(1)} : new int[] {x.dim(0), 1, x.dim(1)};
-            return new RunInputs(x.reshape(shape), state(in.h0()), state(in.c0()), in.lengths());
+            Tensor mask = in.mask() == null || in.mask().rank() != 1 ? in.mask() : in.mask().reshape(1, in.mask().dim(0));
+            return new RunInputs(x.reshape(shape), state(in.h0()), state(in.c0()), in.lengths(), mask);
         }
 
         private static Tensor state(Tensor s) {

@@ -4,6 +4,8 @@ import dev.rnnport.nn.Activation;
 import dev.rnnport.nn.CellKind;
 import dev.rnnport.nn.CellOptions;
 import dev.rnnport.nn.DirectionWeights;
+import dev.rnnport.nn.MaskedSteps;
+import dev.rnnport.nn.Masking;
 import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.nn.RunInputs;
@@ -18,7 +20,8 @@ import java.util.function.BiFunction;
  * The catalogue of conversion mistakes that {@code verify} tries against a disagreeing result, most
  * likely first: gate orders of other formats, the two biases mishandled, GRU linear_before_reset
  * flipped, directions swapped, batch_first transposed, sigmoid and hard_sigmoid exchanged, tanh and
- * relu exchanged, sequence lengths or initial states ignored, TF's forget_bias, and finally every
+ * relu exchanged, sequence lengths ignored, Keras masking taken for zero padding or the reverse,
+ * initial states ignored, TF's forget_bias, and finally every
  * other order of the gate blocks.
  */
 final class Hypotheses {
@@ -80,8 +83,16 @@ final class Hypotheses {
         }
         all.add(new Hypothesis("the sequence lengths are ignored (every sequence runs to full length)", false, (n, s) -> n,
                 (in, n) -> in.lengths() == null ? null : in.withLengths(null)));
+        MaskedSteps masked = c.options().masking().steps();
+        MaskedSteps other = masked == MaskedSteps.ZERO_OUTPUT ? MaskedSteps.CARRY_OUTPUT : MaskedSteps.ZERO_OUTPUT;
+        all.add(new Hypothesis(other == MaskedSteps.CARRY_OUTPUT
+                ? "masked steps repeat the previous output (Keras masking) instead of giving zeros (padding)"
+                : "masked steps give zeros (padding, sequence_lens) instead of repeating the previous output (Keras masking)", false,
+                (n, s) -> new RecurrentNetwork(n.config().withOptions(n.config().options().withMasking(
+                        new Masking(other, n.config().options().masking().maskValue()))), n.weights()),
+                (in, n) -> in.lengths() == null && in.mask() == null && n.config().options().masking().maskValue() == null ? null : in));
         all.add(new Hypothesis("the initial state is ignored (zeros instead of h0" + (c.cell() == CellKind.LSTM ? "/c0)" : ")"), false,
-                (n, s) -> n, (in, n) -> in.h0() == null && in.c0() == null ? null : new RunInputs(in.input(), null, null, in.lengths())));
+                (n, s) -> n, (in, n) -> in.h0() == null && in.c0() == null ? null : in.withH0(null).withC0(null)));
         if (c.cell() == CellKind.LSTM && c.bias()) {
             all.add(weights("1.0 is added to the forget gate's bias (TF/Keras forget_bias applied on top)", (w, cfg) -> forgetBias(w, cfg, 1)));
             all.add(weights("the forget gate's bias lacks 1.0 (TF's forget_bias was not folded in)", (w, cfg) -> forgetBias(w, cfg, -1)));

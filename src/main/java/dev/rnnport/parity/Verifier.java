@@ -94,28 +94,31 @@ public final class Verifier {
                 what.add("without lengths");
             }
             if (states) {
-                variants.add(new RunInputs(full.input(), null, null, full.lengths()));
+                variants.add(full.withH0(null).withC0(null));
                 what.add("with zero initial states");
             }
             if (states && full.lengths() != null) {
-                variants.add(RunInputs.of(full.input()));
+                variants.add(full.withLengths(null).withH0(null).withC0(null));
                 what.add("without lengths and with zero initial states");
             }
         }
         String firstRefusal = null;
+        String lastRefusal = null;
         for (int i = 0; i < variants.size(); i++) {
             try {
                 RunOutputs out = c.run(variants.get(i));
                 return new Attempt(variants.get(i), out, i == 0 ? null : "ran " + what.get(i) + ": " + firstRefusal, null, false);
             } catch (UsageException | ModelException | UnsupportedOperationException refused) {
+                lastRefusal = reason(refused);
                 if (firstRefusal == null) {
-                    firstRefusal = reason(refused);
+                    firstRefusal = lastRefusal;
                 }
             } catch (RuntimeException crash) {
                 return new Attempt(null, null, null, reason(crash), true);
             }
         }
-        return new Attempt(null, null, null, firstRefusal, false);
+        // Refused even the plainest inputs: that refusal is the one that matters.
+        return new Attempt(null, null, null, lastRefusal, false);
     }
 
     private List<TensorDifference> compare(RunOutputs ref, RunOutputs got, RunInputs used) {

@@ -44,7 +44,7 @@ public final class Npy {
         try {
             return parse(bytes, limits);
         } catch (ModelException e) {
-            throw new ModelException(file + ": " + e.getMessage());
+            throw new ModelException(dev.rnnport.util.Printable.oneLine(file + ": " + e.getMessage()), e);
         }
     }
 
@@ -83,7 +83,7 @@ public final class Npy {
         String header = new String(bytes, start, (int) headerLen, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         String descr = group(DESCR, header, "descr");
         if (descr.length() < 2) {
-            throw new ModelException("unsupported dtype '" + descr + "'; expected float32, float64 or an integer type");
+            throw new ModelException("unsupported dtype '" + abbreviate(descr) + "'; expected float32, float64 or an integer type");
         }
         if ("True".equals(group(FORTRAN, header, "fortran_order"))) {
             throw new ModelException("Fortran-ordered arrays are not supported; save with np.ascontiguousarray");
@@ -100,7 +100,7 @@ public final class Npy {
             case "i4" -> DType.I32;
             case "i8" -> DType.I64;
             case "b1" -> DType.BOOL;
-            default -> throw new ModelException("unsupported dtype '" + descr + "'"
+            default -> throw new ModelException("unsupported dtype '" + abbreviate(descr) + "'"
                     + (descr.contains("O") ? " (object arrays are never loaded)" : "")
                     + "; expected float32, float64 or an integer type");
         };
@@ -112,11 +112,11 @@ public final class Npy {
         }
         long dataStart = start + headerLen;
         if (count * dtype.bytes() != bytes.length - dataStart) {
-            throw new ModelException("shape " + Shapes.format(shape) + " of " + descr + " needs " + count * dtype.bytes()
+            throw new ModelException("shape " + Shapes.format(shape) + " of " + abbreviate(descr) + " needs " + count * dtype.bytes()
                     + " data bytes, the file has " + (bytes.length - dataStart));
         }
         // The file's bytes and the decoded values (8 bytes each) are held together.
-        limits.checkBytes(bytes.length + 8 * count, "shape " + Shapes.format(shape) + " of " + descr);
+        limits.checkBytes(bytes.length + 8 * count, "shape " + Shapes.format(shape) + " of " + abbreviate(descr));
         ByteBuffer data = ByteBuffer.wrap(bytes, (int) dataStart, (int) (count * dtype.bytes())).slice().order(order);
         return Tensor.of(dtype, shape, RawValues.decode(data, dtype, (int) count));
     }
@@ -155,8 +155,10 @@ public final class Npy {
         return java.util.Arrays.copyOf(shape, n);
     }
 
+    /** At most 60 characters of file text for a message, on one line, control characters shown as '?'. */
     private static String abbreviate(String s) {
-        return s.length() > 60 ? s.substring(0, 60) + "..." : s;
+        String t = s.length() > 60 ? s.substring(0, 60) + "..." : s;
+        return t.replaceAll("[\\p{Cntrl}\\x{2028}\\x{2029}\\x{85}]", "?");
     }
 
     /** Writes float32, float64 or int64 in format version 1.0, atomically. */

@@ -45,6 +45,29 @@ public final class RawValues {
         return Float.intBitsToFloat((bits & 0xffff) << 16);
     }
 
+    /** The IEEE 754 binary16 nearest to {@code f} (ties to even), overflowing to infinity; NaN stays NaN. */
+    public static short floatToHalf(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        int sign = (bits >>> 16) & 0x8000;
+        int abs = bits & 0x7fffffff;
+        int half;
+        if (abs >= 0x7f800000) {
+            half = 0x7c00 | (abs > 0x7f800000 ? 0x200 : 0);
+        } else if (abs >= 0x477ff000) {
+            half = 0x7c00;
+        } else if (abs < 0x38800000) {
+            half = (int) Math.rint(Float.intBitsToFloat(abs) * 0x1p24);
+        } else {
+            int mant = abs & 0x7fffff;
+            half = (((abs >>> 23) - 112) << 10) | (mant >>> 13);
+            int rest = mant & 0x1fff;
+            if (rest > 0x1000 || (rest == 0x1000 && (half & 1) == 1)) {
+                half++;
+            }
+        }
+        return (short) (sign | half);
+    }
+
     /** IEEE 754 binary16 to float, including subnormals, infinities and NaN. */
     public static float halfToFloat(short h) {
         int bits = h & 0xffff;

@@ -66,6 +66,45 @@ public final class Json {
         }
     }
 
+    /**
+     * {@code value} as compact JSON: a Map (string keys, in its iteration order) is an object, a List an
+     * array, a Number a number (non-finite ones as strings, which JSON lacks), a Boolean a boolean, null null,
+     * anything else its string.
+     */
+    public static String write(Object value) {
+        StringBuilder b = new StringBuilder();
+        write(value, b);
+        return b.toString();
+    }
+
+    private static void write(Object v, StringBuilder b) {
+        if (v == null) {
+            b.append("null");
+        } else if (v instanceof Map<?, ?> m) {
+            b.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                b.append(first ? "" : ",").append(quote(String.valueOf(e.getKey()))).append(':');
+                write(e.getValue(), b);
+                first = false;
+            }
+            b.append('}');
+        } else if (v instanceof List<?> l) {
+            b.append('[');
+            for (int i = 0; i < l.size(); i++) {
+                b.append(i == 0 ? "" : ",");
+                write(l.get(i), b);
+            }
+            b.append(']');
+        } else if (v instanceof Double d && !Double.isFinite(d) || v instanceof Float f && !Float.isFinite(f)) {
+            b.append(quote(v.toString()));
+        } else if (v instanceof Number || v instanceof Boolean) {
+            b.append(v);
+        } else {
+            b.append(quote(v.toString()));
+        }
+    }
+
     /** A JSON string literal for {@code v}. */
     public static String quote(String v) {
         StringBuilder b = new StringBuilder(v.length() + 2).append('"');

@@ -65,6 +65,23 @@ class KerasCliTest {
         assertTrue(r.out().contains("(h5)") && r.out().contains("cell=GRU"), r.out());
     }
 
+    /** The README's Keras example: .h5 to ONNX, run by ONNX Runtime, gives Keras's outputs. */
+    @Test
+    void readmeExampleH5ToOnnxRunsInOnnxRuntime() throws Exception {
+        Path onnx = tmp.resolve("stacked.onnx");
+        Path dir = GENERATED.resolve("stacked_lstm");
+        Result c = rnnport("convert", dir.resolve("model.h5").toString(), onnx.toString());
+        assertEquals(0, c.code(), c.err());
+        Path out = tmp.resolve("onnxruntime");
+        Result r = rnnport("run", onnx.toString(), "--backend", "onnxruntime", "--input", dir.resolve("input.npy").toString(),
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        for (String name : new String[] {"output", "h_n", "c_n"}) {
+            dev.rnnport.testing.Closeness.assertClose(dev.rnnport.tensor.Npy.read(dir.resolve(name + ".npy")),
+                    dev.rnnport.tensor.Npy.read(out.resolve(name + ".npy")), 1e-5, name);
+        }
+    }
+
     private void assertNothingWritten() throws Exception {
         try (Stream<Path> s = Files.list(tmp)) {
             assertEquals(0, s.count(), "nothing written");

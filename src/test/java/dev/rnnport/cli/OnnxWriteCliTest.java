@@ -5,7 +5,7 @@ import static dev.rnnport.cli.CliTest.rnnport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rnnport.Weights;
+import dev.rnnport.Networks;
 import dev.rnnport.cli.CliTest.Result;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.WriteOptions;
@@ -33,7 +33,7 @@ class OnnxWriteCliTest {
                     d.bHh().as(DType.F64), null, null));
         }
         Path pt = tmp.resolve("f64.pt");
-        Weights.save(new RecurrentNetwork(n.config(), w), pt, ModelFormat.PT, WriteOptions.DEFAULTS);
+        Networks.save(new RecurrentNetwork(n.config(), w), pt, ModelFormat.PT, WriteOptions.DEFAULTS);
         return pt;
     }
 
@@ -46,7 +46,7 @@ class OnnxWriteCliTest {
         Result kept = rnnport("convert", pt.toString(), tmp.resolve("b.onnx").toString(), "--dtype", "float64");
         assertEquals(0, kept.code(), kept.err());
         assertEquals("", kept.err().strip());
-        assertEquals(DType.F64, Weights.load(tmp.resolve("b.onnx")).weights().get(0).wIh().dtype());
+        assertEquals(DType.F64, Networks.load(tmp.resolve("b.onnx")).weights().get(0).wIh().dtype());
     }
 
     @Test
@@ -54,7 +54,7 @@ class OnnxWriteCliTest {
         Result r = rnnport("convert", float64Pt().toString(), tmp.resolve("c.onnx").toString(), "--external-data", "--dtype", "float32");
         assertEquals(0, r.code(), r.err());
         assertTrue(Files.size(tmp.resolve("c.onnx.data")) > 0);
-        assertEquals(3, Weights.load(tmp.resolve("c.onnx")).config().hiddenSize());
+        assertEquals(3, Networks.load(tmp.resolve("c.onnx")).config().hiddenSize());
         assertOneLineError(rnnport("convert", float64Pt().toString(), tmp.resolve("d.safetensors").toString(), "--external-data"),
                 2, "--external-data and --dtype apply to ONNX output");
         assertOneLineError(rnnport("convert", float64Pt().toString(), tmp.resolve("e.onnx").toString(), "--dtype", "half"),

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rnnport.ModelException;
-import dev.rnnport.Weights;
+import dev.rnnport.Networks;
 import dev.rnnport.format.safetensors.SafetensorsFile;
 import dev.rnnport.tensor.Npy;
 import dev.rnnport.util.ReadLimits;
@@ -147,7 +147,7 @@ class ReadLimitsTest {
             stored(z, "archive/data.pkl", new byte[] {(byte) 0x80, 2, '}', '.'});
             stored(z, name, new byte[1]);
         }
-        ModelException e = refused(() -> Weights.loadAll(f, LoadOptions.DEFAULTS));
+        ModelException e = refused(() -> Networks.loadAll(f, LoadOptions.DEFAULTS));
         assertEquals(f + ": zip entry '" + name + "' is an absolute path or climbs out of the archive (../); refused",
                 e.getMessage());
     }
@@ -162,7 +162,7 @@ class ReadLimitsTest {
                 stored(z, "archive/data/" + i, new byte[0]);
             }
         }
-        ModelException e = refused(() -> Weights.loadAll(f, LoadOptions.DEFAULTS));
+        ModelException e = refused(() -> Networks.loadAll(f, LoadOptions.DEFAULTS));
         assertEquals(f + ": zip archive lists " + n + " entries, more than the " + (n - 1)
                 + " a PyTorch file may have (a zip bomb?)", e.getMessage());
     }
@@ -180,7 +180,7 @@ class ReadLimitsTest {
             }
             z.closeEntry();
         }
-        ModelException e = refused(() -> Weights.loadAll(f, LoadOptions.DEFAULTS));
+        ModelException e = refused(() -> Networks.loadAll(f, LoadOptions.DEFAULTS));
         assertTrue(e.getMessage().startsWith(f + ": zip record archive/data/0 claims 73400320 bytes from "), e.getMessage());
         assertTrue(e.getMessage().endsWith("(a zip bomb?)"), e.getMessage());
         assertTrue(Files.size(f) < (1 << 20), "the bomb itself is small");

@@ -85,8 +85,58 @@ class RecurrentStreamTest {
                         .outputs("", new NativeEngine(Precision.FLOAT64).run(net, in), stepped).check();
                 new Closeness("peepholes " + peepholes + ": stepped vs float32 forward", 1e-6)
                         .outputs("", new NativeEngine(Precision.FLOAT32).run(net, in), stepped).check();
+                RunOutputs reference = new NativeEngine(Precision.FLOAT32).withKernel(new NaiveKernel()).run(net, in);
+                assertEquals(reference.output(), stepped.output(), "the reference kernel's float32 values, exactly");
+                assertEquals(reference.hN(), stepped.hN());
             }
         }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> maskedStepsKeepTheStateAndOutputAsTheConventionSays() {
+        return Stream.of(Masking.ZEROS, Masking.KERAS, Masking.kerasMaskValue(0.0)).flatMap(masking -> Stream.of(
+                NetworkConfig.of(CellKind.LSTM, 4, 5).withLayers(2).withProjSize(3),
+                NetworkConfig.of(CellKind.GRU, 4, 5).withBatchFirst(true),
+                NetworkConfig.of(CellKind.RNN_TANH, 4, 5)).map(c -> c.withOptions(c.options().withMasking(masking)))
+                .map(cfg -> DynamicTest.dynamicTest(cfg.cell() + " " + masking, () -> {
+                    RecurrentNetwork net = RandomNetworks.of(cfg, 11);
+                    int batch = 3;
+                    int steps = 8;
+                    RunInputs in = inputs(cfg, batch, steps, 12);
+                    // Holes anywhere, a sequence masked from its start, and one never masked.
+                    double[] mask = new double[batch * steps];
+                    java.util.Arrays.fill(mask, 1);
+                    for (int t : new int[] {2, 3, 6}) {
+                        mask[t] = 0;
+                    }
+                    mask[steps] = 0;
+                    mask[steps + 1] = 0;
+                    in = in.withMask(Tensor.of(DType.F32, new int[] {batch, steps}, mask));
+                    if (cfg.options().masking().maskValue() != null) {
+                        // Step 4 of sequence 2 holds only the mask value.
+                        double[] x = in.input().data().clone();
+                        for (int k = 0; k < cfg.inputSize(); k++) {
+                            x[(cfg.batchFirst() ? 2 * steps + 4 : 4 * batch + 2) * cfg.inputSize() + k] = 0.0;
+                        }
+                        in = new RunInputs(Tensor.of(DType.F32, in.input().shape(), x), in.h0(), in.c0(), null, in.mask());
+                    }
+                    RunOutputs stepped = Stepping.run(net, in);
+                    new Closeness("stepped vs float32 forward", 1e-6).outputs("", new NativeEngine(Precision.FLOAT32).run(net, in), stepped).check();
+                    new Closeness("stepped vs float64", 1e-5).outputs("", new NativeEngine(Precision.FLOAT64).run(net, in), stepped).check();
+                })));
+    }
+
+    @Test
+    void kerasRepeatsTheLastOutputAtAMaskedStepAndResetForgetsIt() {
+        NetworkConfig cfg = NetworkConfig.of(CellKind.GRU, 2, 3);
+        RecurrentStream s = RandomNetworks.of(cfg.withOptions(cfg.options().withMasking(Masking.KERAS)), 4).openStream(1);
+        float[] x = {0.5f, -1f};
+        assertArrayEquals(new float[3], s.step(x, new boolean[] {false}), "zeros before the first valid step");
+        float[] first = s.step(x).clone();
+        assertArrayEquals(first, s.step(x, new boolean[] {false}), "the previous output, repeated");
+        s.reset();
+        assertArrayEquals(new float[3], s.step(x, new boolean[] {false}), "reset forgets the carried output");
+        assertThrows(UsageException.class, () -> s.step(x, new boolean[2]));
     }
 
     /** Random input, h0 and (LSTM) c0 of the network's shapes. */
@@ -149,21 +199,24 @@ class RecurrentStreamTest {
     @Test
     void aStepAllocatesNothingInSteadyState() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        for (NetworkConfig cfg : List.of(NetworkConfig.of(CellKind.LSTM, 16, 32).withLayers(2).withProjSize(8),
-                NetworkConfig.of(CellKind.GRU, 16, 32).withOptions(CellOptions.defaults(CellKind.GRU).withLinearBeforeReset(false)),
-                NetworkConfig.of(CellKind.RNN_RELU, 16, 32).withLayers(2))) {
-            RecurrentStream s = RandomNetworks.of(cfg, 3, false).openStream(4);
-            float[] x = new float[4 * 16];
+        // The step's code has no allocation to remove, so no compiler needs to have warmed up for this to hold.
+        for (NetworkConfig cfg : List.of(NetworkConfig.of(CellKind.LSTM, 8, 12).withLayers(2).withProjSize(4),
+                NetworkConfig.of(CellKind.GRU, 8, 12).withOptions(CellOptions.defaults(CellKind.GRU)
+                        .withLinearBeforeReset(false).withMasking(Masking.kerasMaskValue(0.0))),
+                NetworkConfig.of(CellKind.RNN_RELU, 8, 12).withLayers(2))) {
+            RecurrentStream s = RandomNetworks.of(cfg, 3, false).openStream(2);
+            float[] x = new float[2 * 8];
+            boolean[] valid = {true, false};
             for (int i = 0; i < x.length; i++) {
                 x[i] = (i % 7) / 7f - 0.5f;
             }
-            for (int i = 0; i < 20_000; i++) {
-                s.step(x);
+            for (int i = 0; i < 2_000; i++) {
+                s.step(x, valid);
             }
             long tid = Thread.currentThread().getId();
             long before = threads.getThreadAllocatedBytes(tid);
             for (int i = 0; i < 10_000; i++) {
-                s.step(x);
+                s.step(x, i % 3 == 0 ? valid : null);
             }
             long allocated = threads.getThreadAllocatedBytes(tid) - before;
             assertTrue(allocated < 1024, cfg.cell() + ": 10,000 steps allocated " + allocated + " bytes");

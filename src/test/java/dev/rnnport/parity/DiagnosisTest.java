@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rnnport.Weights;
+import dev.rnnport.Networks;
 import dev.rnnport.cli.Main;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.WriteOptions;
@@ -52,7 +52,7 @@ class DiagnosisTest {
     private Verified verifyBroken(RecurrentNetwork correct, RecurrentNetwork broken, ModelFormat format, String ext,
                                   String backends) throws Exception {
         Path file = tmp.resolve("broken." + ext);
-        Weights.save(broken, file, format, WriteOptions.DEFAULTS);
+        Networks.save(broken, file, format, WriteOptions.DEFAULTS);
         ParityInputs in = ParityInputs.random(correct.config(), 5, 3, 11, false);
         RunOutputs truth = new NativeEngine(Precision.FLOAT64).run(correct, in.inputs());
         Path rec = Files.createDirectories(tmp.resolve("recorded"));
@@ -190,17 +190,36 @@ class DiagnosisTest {
         RecurrentNetwork correct = RandomNetworks.of(CellKind.GRU, 3, 4, 1, false, true, true, 0, 8);
         RecurrentNetwork broken = new RecurrentNetwork(correct.config().withBatchFirst(false), correct.weights());
         Path file = tmp.resolve("bf.safetensors");
-        Weights.save(broken, file, ModelFormat.SAFETENSORS, WriteOptions.DEFAULTS);
+        Networks.save(broken, file, ModelFormat.SAFETENSORS, WriteOptions.DEFAULTS);
         ParityInputs in = ParityInputs.random(correct.config(), 5, 3, 12, false);
         RunOutputs truth = new NativeEngine(Precision.FLOAT64).run(correct, RunInputs.of(in.inputs().input()));
         Contender recorded = Contender.fixed("recorded", x -> truth, null);
-        ParityReport report = new Verifier(Weights.load(file), Tolerance.DEFAULT)
-                .check(file.toString(), ParityInputs.given(RunInputs.of(in.inputs().input())), Contenders.reference(Weights.load(file)),
+        ParityReport report = new Verifier(Networks.load(file), Tolerance.DEFAULT)
+                .check(file.toString(), ParityInputs.given(RunInputs.of(in.inputs().input())), Contenders.reference(Networks.load(file)),
                         List.of(recorded));
         ParityRow row = report.rows().get(0);
         assertEquals(Status.FAIL, row.status());
         assertNotNull(row.diagnosis().cause(), row.diagnosis().summary());
         assertTrue(row.diagnosis().cause().startsWith("the input is read with batch_first=true"), row.diagnosis().summary());
+    }
+
+    /** Outputs recorded from a Keras model (masked steps repeat the last output) checked against a PyTorch file (zeros). */
+    @Test
+    void kerasMaskingTakenForZeroPadding() throws Exception {
+        RecurrentNetwork pyTorchFile = RandomNetworks.of(CellKind.GRU, 3, 4, 1, false, true, true, 0, 10);
+        NetworkConfig c = pyTorchFile.config();
+        RecurrentNetwork keras = new RecurrentNetwork(c.withOptions(c.options().withMasking(dev.rnnport.nn.Masking.KERAS)),
+                pyTorchFile.weights());
+        Path file = tmp.resolve("gru.pt");
+        Networks.save(pyTorchFile, file, ModelFormat.PT, WriteOptions.DEFAULTS);
+        RunInputs in = ParityInputs.random(c, 6, 3, 13, true).inputs().withH0(null);
+        RunOutputs truth = new NativeEngine(Precision.FLOAT64).run(keras, in);
+        RecurrentNetwork read = Networks.load(file);
+        ParityReport report = new Verifier(read, Tolerance.DEFAULT).check(file.toString(), ParityInputs.given(in),
+                Contenders.reference(read), List.of(Contender.fixed("recorded from Keras", x -> truth, null)));
+        Diagnosis d = report.rows().get(0).diagnosis();
+        assertNotNull(d, report.toTable());
+        assertEquals("masked steps repeat the previous output (Keras masking) instead of giving zeros (padding)", d.cause(), d.summary());
     }
 
     /**

@@ -11,9 +11,9 @@ import dev.rnnport.tensor.Tensor;
 
 /**
  * Runs a unidirectional network over a whole input by stepping {@link RecurrentStream}s, and returns
- * what {@code forward} would: output, h_n and c_n in PyTorch's shapes for the network's layout. With
- * lengths, each sequence gets its own stream of batch one, stepped only over its valid steps: zeros
- * after them and the state of its last valid step, as a packed sequence gives.
+ * what {@code forward} would: output, h_n and c_n in PyTorch's shapes for the network's layout.
+ * Lengths and a mask become each step's {@code valid} flags: a sequence sits out the steps past its
+ * length or masked, as a packed sequence or a Keras mask does.
  */
 public final class Stepping {
     private Stepping() {
@@ -35,45 +35,27 @@ public final class Stepping {
         double[] y = new double[steps * batch * out];
         double[] hN = new double[layers * batch * out];
         double[] cN = lstm ? new double[layers * batch * hidden] : null;
-        if (in.lengths() == null) {
-            RecurrentStream s = net.openStream(batch, h0, c0);
-            float[] step = new float[batch * inSize];
-            for (int t = 0; t < steps; t++) {
-                for (int n = 0; n < batch; n++) {
-                    for (int k = 0; k < inSize; k++) {
-                        step[n * inSize + k] = (float) x.data()[offset(cfg, unbatched, steps, batch, t, n) * inSize + k];
-                    }
-                }
-                float[] yt = s.step(step);
-                for (int n = 0; n < batch; n++) {
-                    for (int j = 0; j < out; j++) {
-                        y[offset(cfg, unbatched, steps, batch, t, n) * out + j] = yt[n * out + j];
-                    }
-                }
-            }
-            copy(s.hN(), hN);
-            if (lstm) {
-                copy(s.cN(), cN);
-            }
-        } else {
+        RecurrentStream s = net.openStream(batch, h0, c0);
+        float[] step = new float[batch * inSize];
+        boolean[] valid = new boolean[batch];
+        for (int t = 0; t < steps; t++) {
             for (int n = 0; n < batch; n++) {
-                RecurrentStream s = net.openStream(1, rows(h0, layers, batch, out, n), lstm ? rows(c0, layers, batch, hidden, n) : null);
-                float[] step = new float[inSize];
-                int length = (int) in.lengths().data()[n];
-                for (int t = 0; t < length; t++) {
-                    for (int k = 0; k < inSize; k++) {
-                        step[k] = (float) x.data()[offset(cfg, unbatched, steps, batch, t, n) * inSize + k];
-                    }
-                    float[] yt = s.step(step);
-                    for (int j = 0; j < out; j++) {
-                        y[offset(cfg, unbatched, steps, batch, t, n) * out + j] = yt[j];
-                    }
+                for (int k = 0; k < inSize; k++) {
+                    step[n * inSize + k] = (float) x.data()[offset(cfg, unbatched, steps, batch, t, n) * inSize + k];
                 }
-                putRows(s.hN(), hN, layers, batch, out, n);
-                if (lstm) {
-                    putRows(s.cN(), cN, layers, batch, hidden, n);
+                valid[n] = (in.lengths() == null || t < in.lengths().data()[n])
+                        && (in.mask() == null || in.mask().data()[n * steps + t] != 0);
+            }
+            float[] yt = s.step(step, valid);
+            for (int n = 0; n < batch; n++) {
+                for (int j = 0; j < out; j++) {
+                    y[offset(cfg, unbatched, steps, batch, t, n) * out + j] = yt[n * out + j];
                 }
             }
+        }
+        copy(s.hN(), hN);
+        if (lstm) {
+            copy(s.cN(), cN);
         }
         int[] yShape = unbatched ? new int[] {steps, out} : cfg.batchFirst() ? new int[] {batch, steps, out} : new int[] {steps, batch, out};
         return new RunOutputs(Tensor.of(DType.F32, yShape, y),
@@ -89,23 +71,6 @@ public final class Stepping {
     private static void copy(float[] from, double[] to) {
         for (int i = 0; i < from.length; i++) {
             to[i] = from[i];
-        }
-    }
-
-    /** Sequence n's rows of a (layers, batch, width) state. */
-    private static float[] rows(float[] state, int layers, int batch, int width, int n) {
-        float[] r = new float[layers * width];
-        for (int l = 0; l < layers; l++) {
-            System.arraycopy(state, (l * batch + n) * width, r, l * width, width);
-        }
-        return r;
-    }
-
-    private static void putRows(float[] rows, double[] state, int layers, int batch, int width, int n) {
-        for (int l = 0; l < layers; l++) {
-            for (int j = 0; j < width; j++) {
-                state[(l * batch + n) * width + j] = rows[l * width + j];
-            }
         }
     }
 }

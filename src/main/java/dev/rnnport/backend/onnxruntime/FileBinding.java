@@ -119,7 +119,7 @@ final class FileBinding {
                         + (role == Role.INITIAL_H ? "h0" : "c0"));
             }
         }
-        return Tensor.zeros(port.type() == OnnxJavaType.DOUBLE ? DType.F64 : DType.F32, shape);
+        return Tensor.zeros(port.type() == OnnxJavaType.DOUBLE ? DType.F64 : port.type() == OnnxJavaType.FLOAT16 ? DType.F16 : DType.F32, shape);
     }
 
     /** The size of the input's axis that carries the same symbolic dimension name, or -1. */
@@ -188,8 +188,8 @@ final class FileBinding {
             throw new ModelException(model.source() + ": no graph input takes the input sequence (graph inputs: "
                     + (model.inputs().isEmpty() ? "none" : model.describeInputs()) + ")");
         }
-        if (seq.type() != OnnxJavaType.FLOAT && seq.type() != OnnxJavaType.DOUBLE) {
-            throw new ModelException(model.source() + ": the input sequence " + seq + " is not float or double");
+        if (seq.type() != OnnxJavaType.FLOAT && seq.type() != OnnxJavaType.DOUBLE && seq.type() != OnnxJavaType.FLOAT16) {
+            throw new ModelException(model.source() + ": the input sequence " + seq + " is not float, double or float16");
         }
         return roles;
     }

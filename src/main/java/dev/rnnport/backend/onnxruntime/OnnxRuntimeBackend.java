@@ -146,7 +146,9 @@ public final class OnnxRuntimeBackend implements Backend {
      * then gives a zero h_n/c_n for a length of 0, where PyTorch's meaning is the initial state.
      *
      * <p>The graph computes in its own element type: inputs are converted to it and outputs come
-     * back in it (a float32 graph gives F32 tensors). Asking float64 of a float32 graph is refused,
+     * back in it (a float32 graph gives F32 tensors, a float16 graph F16 ones: ONNX Runtime 1.29
+     * runs a float16 LSTM on CPU by casting around the node, so only the graph's inputs and
+     * outputs are rounded to float16). Asking float64 of a float32 or float16 graph is refused,
      * since running it as is cannot honour it. A float64 graph is handed to ONNX Runtime, whose
      * CPU LSTM/GRU/RNN kernels (1.29) refuse double at run time; that refusal is reported as is.
      *
@@ -159,8 +161,9 @@ public final class OnnxRuntimeBackend implements Backend {
     public synchronized RunOutputs runFile(Path model, RunInputs inputs, Precision precision) {
         ensureOpen();
         FileBinding binding = FileBinding.of(loadFile(model));
-        if (precision == Precision.FLOAT64 && binding.elementType() == OnnxJavaType.FLOAT) {
-            throw new UsageException(model + ": ONNX Runtime runs this float32 graph as is, so float64 is not possible;"
+        if (precision == Precision.FLOAT64 && binding.elementType() != OnnxJavaType.DOUBLE) {
+            throw new UsageException(model + ": ONNX Runtime runs this " + (binding.elementType() == OnnxJavaType.FLOAT16
+                    ? "float16" : "float32") + " graph as is, so float64 is not possible;"
                     + " use --precision float32, or the native backend for float64");
         }
         return binding.run(inputs);

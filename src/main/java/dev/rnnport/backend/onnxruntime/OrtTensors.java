@@ -7,11 +7,13 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.TensorInfo;
 import dev.rnnport.ModelException;
 import dev.rnnport.tensor.DType;
+import dev.rnnport.tensor.RawValues;
 import dev.rnnport.tensor.Tensor;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
 import java.util.Locale;
 
 /** Copies between our {@link Tensor} and ONNX Runtime tensors. The caller closes what it creates. */
@@ -21,7 +23,7 @@ final class OrtTensors {
 
     /** Element types a recurrent graph's inputs and outputs use; anything else is refused by name. */
     static boolean supported(OnnxJavaType type) {
-        return type == OnnxJavaType.FLOAT || type == OnnxJavaType.DOUBLE
+        return type == OnnxJavaType.FLOAT || type == OnnxJavaType.DOUBLE || type == OnnxJavaType.FLOAT16
                 || type == OnnxJavaType.INT32 || type == OnnxJavaType.INT64;
     }
 
@@ -39,6 +41,13 @@ final class OrtTensors {
             }
             case DOUBLE -> {
                 return OnnxTensor.createTensor(OrtEnv.get(), DoubleBuffer.wrap(v.clone()), shape);
+            }
+            case FLOAT16 -> {
+                short[] h = new short[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    h[i] = RawValues.floatToHalf((float) v[i]);
+                }
+                return OnnxTensor.createTensor(OrtEnv.get(), ShortBuffer.wrap(h), shape, OnnxJavaType.FLOAT16);
             }
             case INT32 -> {
                 int[] n = new int[v.length];
@@ -80,6 +89,14 @@ final class OrtTensors {
                 b.get(d);
                 yield Tensor.of(DType.F64, shape, d);
             }
+            case FLOAT16 -> {
+                ShortBuffer b = t.getShortBuffer();
+                double[] d = new double[b.remaining()];
+                for (int i = 0; i < d.length; i++) {
+                    d[i] = RawValues.halfToFloat(b.get(i));
+                }
+                yield Tensor.of(DType.F16, shape, d);
+            }
             case INT32 -> {
                 IntBuffer b = t.getIntBuffer();
                 double[] d = new double[b.remaining()];
@@ -97,7 +114,7 @@ final class OrtTensors {
                 yield Tensor.of(DType.I64, shape, d);
             }
             default -> throw new ModelException("graph output '" + name + "' has element type " + info.type
-                    + ", expected float, double, int32 or int64");
+                    + ", expected float, double, float16, int32 or int64");
         };
     }
 
@@ -122,6 +139,7 @@ final class OrtTensors {
         return switch (type) {
             case FLOAT -> "float";
             case DOUBLE -> "double";
+            case FLOAT16 -> "float16";
             case INT32 -> "int32";
             case INT64 -> "int64";
             default -> type.name().toLowerCase(Locale.ROOT);

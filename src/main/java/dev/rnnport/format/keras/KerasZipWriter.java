@@ -43,13 +43,15 @@ public final class KerasZipWriter implements FormatWriter {
         metadata.put("date_saved", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")));
         byte[] config = KerasJson.write(config(export)).getBytes(StandardCharsets.UTF_8);
         byte[] weights = Hdf5Writer.write(weights(export));
-        AtomicFiles.write(file, out -> {
-            try (ZipOutputStream zip = new ZipOutputStream(out)) {
-                put(zip, KerasArchive.METADATA, KerasJson.write(metadata).getBytes(StandardCharsets.UTF_8));
-                put(zip, KerasArchive.CONFIG, config);
-                put(zip, KerasArchive.WEIGHTS, weights);
-            }
-        });
+        // The archive is built in memory: closing a ZipOutputStream closes the stream under it,
+        // which belongs to AtomicFiles.
+        java.io.ByteArrayOutputStream archive = new java.io.ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(archive)) {
+            put(zip, KerasArchive.METADATA, KerasJson.write(metadata).getBytes(StandardCharsets.UTF_8));
+            put(zip, KerasArchive.CONFIG, config);
+            put(zip, KerasArchive.WEIGHTS, weights);
+        }
+        AtomicFiles.write(file, archive.toByteArray());
     }
 
     private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {

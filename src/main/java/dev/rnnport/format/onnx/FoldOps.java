@@ -142,26 +142,7 @@ final class FoldOps {
 
     /** The nearest IEEE binary16 value (ties to even), through float as ONNX Runtime casts. */
     static double roundToHalf(double v) {
-        float f = (float) v;
-        int bits = Float.floatToRawIntBits(f);
-        int sign = (bits >>> 16) & 0x8000;
-        int abs = bits & 0x7fffffff;
-        int half;
-        if (abs >= 0x7f800000) {
-            half = 0x7c00 | (abs > 0x7f800000 ? 0x200 : 0);
-        } else if (abs >= 0x477ff000) {
-            half = 0x7c00;
-        } else if (abs < 0x38800000) {
-            half = (int) Math.rint(Float.intBitsToFloat(abs) * 0x1p24);
-        } else {
-            int mant = abs & 0x7fffff;
-            half = ((((abs >>> 23) - 112) << 10) | (mant >>> 13));
-            int rest = mant & 0x1fff;
-            if (rest > 0x1000 || (rest == 0x1000 && (half & 1) == 1)) {
-                half++;
-            }
-        }
-        return RawValues.halfToFloat((short) (sign | half));
+        return RawValues.halfToFloat(RawValues.floatToHalf((float) v));
     }
 
     /** The nearest bfloat16 value (ties to even). */

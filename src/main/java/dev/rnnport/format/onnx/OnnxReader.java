@@ -70,18 +70,40 @@ public final class OnnxReader implements FormatReader {
                 RecurrentNetwork net = found.get(0).network();
                 found = List.of(new NamedNetwork(found.get(0).name(), new RecurrentNetwork(
                         net.config().withDropout(parseDropout(dropout)), net.weights())));
+            } else {
+                // The graph says everything inference needs; training's dropout only our metadata records.
+                found = found.stream().map(n -> n.withNotRecorded(NamedNetwork.Setting.DROPOUT)).toList();
             }
             if (found.isEmpty()) {
                 TreeSet<String> ops = new TreeSet<>();
+                TreeSet<String> inner = new TreeSet<>();
                 for (NodeProto n : model.getGraph().getNodeList()) {
                     ops.add(n.getOpType());
+                    subgraphOps(n, inner);
                 }
                 throw new ModelException("graph '" + model.getGraph().getName() + "' has no LSTM, GRU or RNN node"
-                        + " (found " + (ops.isEmpty() ? "no nodes" : "only " + String.join(", ", ops)) + ")");
+                        + " (found " + (ops.isEmpty() ? "no nodes" : "only " + String.join(", ", ops))
+                        + (inner.isEmpty() ? "" : "; in its subgraphs only " + String.join(", ", inner)) + ")");
             }
             return found;
         } catch (ModelException e) {
-            throw new ModelException(source + ": " + e.getMessage(), e);
+            throw new ModelException(dev.rnnport.util.Printable.oneLine(source + ": " + e.getMessage()), e);
+        }
+    }
+
+    /** The op types of every node inside the subgraphs {@code n} holds, at any depth. */
+    private static void subgraphOps(NodeProto n, Set<String> ops) {
+        for (AttributeProto a : n.getAttributeList()) {
+            List<dev.rnnport.format.onnx.proto.Onnx.GraphProto> graphs = new ArrayList<>(a.getGraphsList());
+            if (a.hasG()) {
+                graphs.add(a.getG());
+            }
+            for (var g : graphs) {
+                for (NodeProto inner : g.getNodeList()) {
+                    ops.add(inner.getOpType());
+                    subgraphOps(inner, ops);
+                }
+            }
         }
     }
 

@@ -10,9 +10,11 @@ import dev.rnnport.nn.ParameterNames;
 import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,13 +54,24 @@ public final class StateDictNetworks {
         for (Map.Entry<String, Integer> e : layersByPrefix.entrySet()) {
             String prefix = e.getKey();
             try {
-                found.add(new NamedNetwork(prefix, build(tensors, prefix, e.getValue(), metadata)));
+                found.add(new NamedNetwork(prefix, build(tensors, prefix, e.getValue(), metadata), notRecorded(metadata)));
             } catch (ModelException ex) {
                 throw new ModelException(source + ": " + (prefix.isEmpty() ? "" : "network '" + prefix + "': ")
                         + ex.getMessage(), ex);
             }
         }
         return found;
+    }
+
+    /** The settings {@code metadata} leaves unsaid, for which the network holds PyTorch's defaults. */
+    private static Set<NamedNetwork.Setting> notRecorded(Map<String, String> metadata) {
+        EnumSet<NamedNetwork.Setting> s = EnumSet.noneOf(NamedNetwork.Setting.class);
+        for (NamedNetwork.Setting setting : NamedNetwork.Setting.values()) {
+            if (!metadata.containsKey(setting.key())) {
+                s.add(setting);
+            }
+        }
+        return s;
     }
 
     private static RecurrentNetwork build(Map<String, Tensor> t, String prefix, int layers, Map<String, String> metadata) {

@@ -12,6 +12,7 @@ import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.ParameterNames;
 import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.tensor.Tensor;
+import dev.rnnport.util.Printable;
 import dev.rnnport.util.ReadLimits;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -67,12 +68,28 @@ public final class TorchReader implements FormatReader {
             List<NamedNetwork> out = new ArrayList<>(found.size());
             for (NamedNetwork n : found) {
                 TensorTree.ModuleSettings s = tree.settings().get(n.name());
-                out.add(s == null ? n : new NamedNetwork(n.name(), apply(n.network(), s)));
+                out.add(s == null ? n : recorded(n.withNetwork(apply(n.network(), s)), s));
             }
             return out;
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause(); // a read failure inside the unpickler's buffered input
+        } catch (ModelException e) {
+            throw Printable.oneLine(e); // names from the pickle may hold newlines
         }
+    }
+
+    /** Marks what the pickled module recorded about itself. */
+    private static NamedNetwork recorded(NamedNetwork n, TensorTree.ModuleSettings s) {
+        if (s.batchFirst() != null) {
+            n = n.withRecorded(NamedNetwork.Setting.BATCH_FIRST);
+        }
+        if (s.nonlinearity() != null) {
+            n = n.withRecorded(NamedNetwork.Setting.NONLINEARITY);
+        }
+        if (s.dropout() != null) {
+            n = n.withRecorded(NamedNetwork.Setting.DROPOUT);
+        }
+        return n;
     }
 
     /**
@@ -85,6 +102,8 @@ public final class TorchReader implements FormatReader {
             return torch.foreignGlobals();
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
+        } catch (ModelException e) {
+            throw Printable.oneLine(e);
         }
     }
 

@@ -52,12 +52,18 @@ final class ZipTorchFile extends TorchFile {
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
-        } catch (ZipException | IllegalArgumentException e) {
+        } catch (ZipException | java.io.EOFException | IllegalArgumentException e) {
             throw new ModelException(file + ": not a readable zip archive (" + e.getMessage() + "); truncated or damaged?");
         }
         try {
-            checkEntries(file, zip, ReadLimits.defaults());
-            String folder = dataPklFolder(file, zip);
+            String folder;
+            try {
+                checkEntries(file, zip, ReadLimits.defaults());
+                folder = dataPklFolder(file, zip);
+            } catch (IllegalArgumentException e) {
+                // ZipFile decodes entry names lazily and throws this for bytes that are no UTF-8.
+                throw new ModelException(file + ": zip archive with an unreadable entry name (" + e.getMessage() + ")");
+            }
             boolean script = zip.getEntry(folder + "/constants.pkl") != null;
             ZipTorchFile f = new ZipTorchFile(file, zip, folder, script, byteOrder(file, zip, folder));
             f.load(limits);
@@ -158,8 +164,8 @@ final class ZipTorchFile extends TorchFile {
                         + size + " bytes (truncated file?)");
             }
             return b;
-        } catch (ZipException ex) {
-            throw new ModelException(file + ": record " + e.getName() + " is damaged (" + ex.getMessage() + ")");
+        } catch (ZipException | java.io.EOFException ex) {
+            throw new ModelException(file + ": record " + e.getName() + " is damaged or truncated (" + ex.getMessage() + ")");
         }
     }
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rnnport.ModelException;
 import dev.rnnport.UsageException;
-import dev.rnnport.Weights;
+import dev.rnnport.Networks;
 import dev.rnnport.format.LoadOptions;
 import dev.rnnport.format.onnx.GraphCase;
 import dev.rnnport.nn.NativeEngine;
@@ -52,7 +52,7 @@ class ExtractedNetworkTest {
     Stream<DynamicTest> torchExportsCutOutByName() {
         return GridCase.tests(GridCase::hasOnnxExport, c -> {
             Path onnx = c.dir().resolve("model.onnx");
-            String name = Weights.loadAll(onnx, LoadOptions.DEFAULTS).get(0).name();
+            String name = Networks.loadAll(onnx, LoadOptions.DEFAULTS).get(0).name();
             RunOutputs out = ORT.backend().runFile(onnx, name, c.inputs(), Precision.FLOAT32);
             new Closeness(c.name(), 1e-5).outputs("ONNX Runtime (extracted " + name + ") vs PyTorch", c.expected(), out).check();
         });

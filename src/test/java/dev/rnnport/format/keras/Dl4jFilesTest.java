@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rnnport.Weights;
+import dev.rnnport.Networks;
 import dev.rnnport.format.LoadOptions;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.NamedNetwork;
@@ -48,7 +48,7 @@ class Dl4jFilesTest {
     @MethodSource("modelFiles")
     void everyFileLoadsAsOneBatchFirstNetwork(Path file) throws IOException {
         assertEquals(ModelFormat.KERAS_H5, ModelFormat.detect(file));
-        List<NamedNetwork> all = Weights.loadAll(file, LoadOptions.DEFAULTS);
+        List<NamedNetwork> all = Networks.loadAll(file, LoadOptions.DEFAULTS);
         assertEquals(1, all.size(), file + ": " + all);
         NetworkConfig c = all.get(0).network().config();
         assertTrue(c.batchFirst());
@@ -69,7 +69,7 @@ class Dl4jFilesTest {
         "examples/simple_rnn/simple_rnn_tf_keras_2_weights.h5, examples/simple_rnn/simple_rnn_tf_keras_2_inputs_and_outputs.h5, simple_rnn_1_input, simple_rnn_1",
     })
     void nativeEngineReproducesKerasRecordedActivations(String model, String recorded, String input, String layer) {
-        RecurrentNetwork net = Weights.load(DIR.resolve(model));
+        RecurrentNetwork net = Networks.load(DIR.resolve(model));
         Tensor x;
         Tensor expected;
         try (HdfFile h5 = new HdfFile(DIR.resolve(recorded))) {
@@ -94,7 +94,7 @@ class Dl4jFilesTest {
 
     @Test
     void keras1PerGateWeightsAreJoinedInGateOrder() {
-        RecurrentNetwork net = Weights.load(DIR.resolve("examples/simple_lstm/simple_lstm_th_keras_1_model.h5"));
+        RecurrentNetwork net = Networks.load(DIR.resolve("examples/simple_lstm/simple_lstm_th_keras_1_model.h5"));
         Tensor wIh = net.weights(0, false).wIh();
         float[][] wf;
         try (HdfFile h5 = new HdfFile(DIR.resolve("examples/simple_lstm/simple_lstm_th_keras_1_model.h5"))) {
@@ -110,7 +110,7 @@ class Dl4jFilesTest {
 
     @Test
     void bidirectionalLayerRecordsItsMergeMode() {
-        RecurrentNetwork net = Weights.load(DIR.resolve("weights/bidirectional_lstm_tensorflow_2.h5"));
+        RecurrentNetwork net = Networks.load(DIR.resolve("weights/bidirectional_lstm_tensorflow_2.h5"));
         assertTrue(net.config().bidirectional());
         assertEquals("concat", net.annotations().get("keras.merge_mode"));
         assertEquals(CellKind.LSTM, net.config().cell());
@@ -120,7 +120,7 @@ class Dl4jFilesTest {
     void weightsOnlyFileWithoutConfigIsRefusedNamingTheConfigToAdd(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
         Path alone = tmp.resolve("simple_rnn_weights.h5");
         Files.copy(DIR.resolve("examples/simple_rnn/simple_rnn_tf_keras_2_weights.h5"), alone);
-        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.rnnport.ModelException.class, () -> Weights.load(alone));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.rnnport.ModelException.class, () -> Networks.load(alone));
         assertTrue(e.getMessage().contains("simple_rnn_config.json"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
     }

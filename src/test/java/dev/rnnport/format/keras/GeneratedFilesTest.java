@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rnnport.Weights;
+import dev.rnnport.Networks;
 import dev.rnnport.nn.CellKind;
 import dev.rnnport.nn.MaskedSteps;
 import dev.rnnport.nn.Masking;
@@ -32,11 +32,11 @@ class GeneratedFilesTest {
     @TestFactory
     Stream<DynamicTest> nativeEngineMatchesKerasEquations() {
         return KerasCase.all().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-            RecurrentNetwork net = Weights.load(c.model());
+            RecurrentNetwork net = Networks.load(c.model());
             assertTrue(net.config().batchFirst());
             for (Precision p : Precision.values()) {
                 double tol = p == Precision.FLOAT64 ? 1e-9 : 1e-5;
-                RunOutputs out = new NativeEngine(p).run(net, RunInputs.of(c.input()));
+                RunOutputs out = new NativeEngine(p).run(net, c.inputs(net));
                 Closeness.assertClose(c.output(), out.output(), tol, c.name() + " output " + p);
                 Closeness.assertClose(c.hN(), out.hN(), tol, c.name() + " h_n " + p);
                 if (c.cN() != null) {
@@ -48,10 +48,10 @@ class GeneratedFilesTest {
 
     @Test
     void gruResetAfterIsPyTorchsGruAndResetBeforeIsNot() {
-        NetworkConfig after = Weights.load(KerasCase.named("gru_reset_after").model()).config();
+        NetworkConfig after = Networks.load(KerasCase.named("gru_reset_after").model()).config();
         assertEquals(CellKind.GRU, after.cell());
         assertTrue(after.options().linearBeforeReset());
-        RecurrentNetwork before = Weights.load(KerasCase.named("gru_reset_before").model());
+        RecurrentNetwork before = Networks.load(KerasCase.named("gru_reset_before").model());
         assertFalse(before.config().options().linearBeforeReset());
         // One Keras bias: it is the IR's bias_ih, bias_hh is zero.
         for (double v : before.weights(0, false).bHh().data()) {
@@ -61,7 +61,7 @@ class GeneratedFilesTest {
 
     @Test
     void stackedLayersWithDropoutBetweenAreOneNetwork() {
-        NetworkConfig c = Weights.load(KerasCase.named("stacked_lstm").model()).config();
+        NetworkConfig c = Networks.load(KerasCase.named("stacked_lstm").model()).config();
         assertEquals(3, c.numLayers());
         assertEquals(4, c.hiddenSize());
     }
@@ -69,7 +69,7 @@ class GeneratedFilesTest {
     @Test
     void goBackwardsIsReverseOnlyWithOutputsAlignedToTheInput() {
         KerasCase c = KerasCase.named("lstm_go_backwards");
-        RecurrentNetwork net = Weights.load(c.model());
+        RecurrentNetwork net = Networks.load(c.model());
         assertTrue(net.config().options().reverseOnly());
         assertEquals("true", net.annotations().get("keras.go_backwards"));
         // Keras hands on the outputs in processing order: the IR's, reversed in time.
@@ -90,7 +90,7 @@ class GeneratedFilesTest {
     void bidirectionalMergeModesAreRecordedAndTheOutputIsPyTorchsConcatenation() {
         for (String mode : List.of("concat", "sum", "mul", "ave", "none")) {
             KerasCase c = KerasCase.named("bidirectional_lstm_" + mode);
-            RecurrentNetwork net = Weights.load(c.model());
+            RecurrentNetwork net = Networks.load(c.model());
             assertEquals(mode, net.annotations().get("keras.merge_mode"));
             Tensor out = new NativeEngine(Precision.FLOAT64).run(net, RunInputs.of(c.input())).output();
             int hidden = net.config().hiddenSize();
@@ -115,21 +115,21 @@ class GeneratedFilesTest {
 
     @Test
     void maskingLayerBecomesKerasMaskingWithItsValue() {
-        Masking m = Weights.load(KerasCase.named("masked_lstm").model()).config().options().masking();
+        Masking m = Networks.load(KerasCase.named("masked_lstm").model()).config().options().masking();
         assertEquals(MaskedSteps.CARRY_OUTPUT, m.steps());
         assertEquals(0.0, m.maskValue());
         // Bidirectional with return_sequences=True zeroes masked steps in tf.keras.
-        Masking bi = Weights.load(KerasCase.named("masked_bidirectional_lstm").model()).config().options().masking();
+        Masking bi = Networks.load(KerasCase.named("masked_bidirectional_lstm").model()).config().options().masking();
         assertEquals(MaskedSteps.ZERO_OUTPUT, bi.steps());
         assertEquals(0.0, bi.maskValue());
         // No masking layer: PyTorch's convention, so the network converts freely.
-        assertTrue(Weights.load(KerasCase.named("gru_reset_after").model()).config().options().masking().isPyTorchLike());
+        assertTrue(Networks.load(KerasCase.named("gru_reset_after").model()).config().options().masking().isPyTorchLike());
     }
 
     @Test
     void aMaskGivenWithTheRunMasksTheSameStepsAsTheMaskValue() {
         KerasCase c = KerasCase.named("masked_gru");
-        RecurrentNetwork net = Weights.load(c.model());
+        RecurrentNetwork net = Networks.load(c.model());
         RecurrentNetwork noValue = new RecurrentNetwork(net.config().withOptions(
                 net.config().options().withMasking(Masking.KERAS)), net.weights());
         assertNull(noValue.config().options().masking().maskValue());
@@ -139,8 +139,30 @@ class GeneratedFilesTest {
     }
 
     @Test
+    void embeddingMaskZeroAsksForTheMaskWithTheRun() {
+        Masking m = Networks.load(KerasCase.named("embedding_mask_zero_lstm").model()).config().options().masking();
+        assertEquals(MaskedSteps.CARRY_OUTPUT, m.steps());
+        assertNull(m.maskValue());
+    }
+
+    @Test
+    void layersThatDoNotAgreeAreSeparateNetworksNamedByLayer() throws Exception {
+        java.nio.file.Path dir = KerasCase.ROOT.resolve("two_networks");
+        List<dev.rnnport.format.NamedNetwork> all = Networks.loadAll(dir.resolve("model.h5"), dev.rnnport.format.LoadOptions.DEFAULTS);
+        assertEquals(List.of("lstm", "lstm_1"), all.stream().map(dev.rnnport.format.NamedNetwork::name).toList());
+        for (String name : List.of("lstm", "lstm_1")) {
+            java.nio.file.Path refs = name.equals("lstm") ? dir : dir.resolve(name);
+            RecurrentNetwork net = Networks.load(dir.resolve("model.h5"), new dev.rnnport.format.LoadOptions(name, null, null));
+            RunOutputs out = new NativeEngine(Precision.FLOAT64).run(net,
+                    RunInputs.of(dev.rnnport.tensor.Npy.read(refs.resolve("input.npy"))));
+            Closeness.assertClose(dev.rnnport.tensor.Npy.read(refs.resolve("output.npy")), out.output(), 1e-9, name);
+            Closeness.assertClose(dev.rnnport.tensor.Npy.read(refs.resolve("h_n.npy")), out.hN(), 1e-9, name);
+        }
+    }
+
+    @Test
     void keras3HardSigmoidIsReluSixBased() {
-        RecurrentNetwork net = Weights.load(KerasCase.named("lstm_hard_sigmoid_keras3").model());
+        RecurrentNetwork net = Networks.load(KerasCase.named("lstm_hard_sigmoid_keras3").model());
         assertEquals(1.0 / 6.0, net.config().options().forwardActivations().get(0).alpha(), 1e-15);
     }
 }

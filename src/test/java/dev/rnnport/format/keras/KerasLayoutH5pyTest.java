@@ -3,7 +3,7 @@ package dev.rnnport.format.keras;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rnnport.Weights;
+import dev.rnnport.Networks;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.WriteOptions;
 import java.nio.file.Path;
@@ -49,7 +49,7 @@ class KerasLayoutH5pyTest {
         H5py.assumeAvailable();
         Path source = KerasCase.named(name).model();
         Path written = tmp.resolve(name + ".h5");
-        Weights.save(Weights.load(source), written, ModelFormat.KERAS_H5, WriteOptions.DEFAULTS);
+        Networks.save(Networks.load(source), written, ModelFormat.KERAS_H5, WriteOptions.DEFAULTS);
         List<String> expected = H5py.run(STRUCTURE, source).lines().toList();
         List<String> actual = H5py.run(STRUCTURE, written).lines().toList();
         // The source's model lists Dense/Dropout layers that we do not write; compare the recurrent ones.
@@ -65,7 +65,7 @@ class KerasLayoutH5pyTest {
     void writtenKerasArchiveHasKeras3Layout() throws Exception {
         H5py.assumeAvailable();
         Path written = tmp.resolve("bi.keras");
-        Weights.save(Weights.load(KerasCase.named("masked_bidirectional_lstm").model()), written, ModelFormat.KERAS,
+        Networks.save(Networks.load(KerasCase.named("masked_bidirectional_lstm").model()), written, ModelFormat.KERAS,
                 WriteOptions.DEFAULTS);
         Path weights = tmp.resolve("model.weights.h5");
         try (ZipFile zip = new ZipFile(written.toFile())) {

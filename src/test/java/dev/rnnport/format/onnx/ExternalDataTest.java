@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rnnport.ModelException;
-import dev.rnnport.Weights;
 import dev.rnnport.nn.NativeEngine;
 import dev.rnnport.nn.Precision;
 import dev.rnnport.nn.RunOutputs;
@@ -90,7 +89,7 @@ class ExternalDataTest {
         // The same file inside the folder is fine.
         Files.delete(folder.resolve("lstm.weights"));
         Files.copy(outside.resolve("lstm.weights"), folder.resolve("lstm.weights"));
-        assertEquals(3, Weights.load(folder.resolve("lstm.onnx")).config().hiddenSize());
+        assertEquals(3, dev.rnnport.Networks.load(folder.resolve("lstm.onnx")).config().hiddenSize());
     }
 
     @Test
@@ -100,7 +99,7 @@ class ExternalDataTest {
     }
 
     static void assertRefused(Path model, String expected) {
-        ModelException e = assertThrows(ModelException.class, () -> Weights.load(model));
+        ModelException e = assertThrows(ModelException.class, () -> dev.rnnport.Networks.load(model));
         assertTrue(e.getMessage().startsWith(model + ": "), e.getMessage());
         assertTrue(e.getMessage().contains(expected), e.getMessage());
         assertEquals(1, e.getMessage().lines().count(), e.getMessage());

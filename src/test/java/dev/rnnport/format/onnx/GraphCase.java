@@ -1,6 +1,5 @@
 package dev.rnnport.format.onnx;
 
-import dev.rnnport.Weights;
 import dev.rnnport.format.LoadOptions;
 import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.nn.RunInputs;
@@ -38,7 +37,7 @@ public record GraphCase(Path model, String network, String cell, Path refs) {
     }
 
     public RecurrentNetwork load() {
-        return Weights.load(model, new LoadOptions(network, null, null));
+        return dev.rnnport.Networks.load(model, new LoadOptions(network, null, null));
     }
 
     public RunInputs inputs() {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rnnport.ModelException;
 import dev.rnnport.UsageException;
-import dev.rnnport.Weights;
 import dev.rnnport.format.LoadOptions;
 import dev.rnnport.format.NamedNetwork;
 import dev.rnnport.nn.NativeEngine;
@@ -61,7 +60,7 @@ class SubgraphTest {
     @Test
     void severalNetworksNeedAChoice() {
         Path f = GraphCase.ROOT.resolve("if_lstm.onnx");
-        UsageException e = assertThrows(UsageException.class, () -> Weights.load(f));
+        UsageException e = assertThrows(UsageException.class, () -> dev.rnnport.Networks.load(f));
         assertTrue(e.getMessage().contains("If_0/else_branch/LSTM_7, If_0/then_branch/LSTM_3"), e.getMessage());
     }
 
@@ -86,14 +85,27 @@ class SubgraphTest {
         assertTrue(m.contains("refused before allocating"), m);
     }
 
+    @Test
+    void withoutRecurrentNodesTheOpsOfSubgraphsAreListedToo() {
+        var branch = dev.rnnport.format.onnx.proto.Onnx.GraphProto.newBuilder().setName("b")
+                .addNode(dev.rnnport.format.onnx.proto.Onnx.NodeProto.newBuilder().setOpType("Gemm").addInput("x").addOutput("y"));
+        var iff = dev.rnnport.format.onnx.proto.Onnx.NodeProto.newBuilder().setOpType("If").addInput("c").addOutput("y")
+                .addAttribute(GraphBuilder.graphAttr("then_branch", branch.build()))
+                .addAttribute(GraphBuilder.graphAttr("else_branch", branch.build()));
+        var model = dev.rnnport.format.onnx.proto.Onnx.ModelProto.newBuilder().setIrVersion(8)
+                .setGraph(dev.rnnport.format.onnx.proto.Onnx.GraphProto.newBuilder().setName("g").addNode(iff)).build();
+        ModelException e = assertThrows(ModelException.class, () -> OnnxReader.read(model, java.util.Map.of(), "m.onnx"));
+        assertEquals("m.onnx: graph 'g' has no LSTM, GRU or RNN node (found only If; in its subgraphs only Gemm)", e.getMessage());
+    }
+
     private static String loadError(String file) {
         Path f = GraphCase.ROOT.resolve(file);
-        ModelException e = assertThrows(ModelException.class, () -> Weights.load(f));
+        ModelException e = assertThrows(ModelException.class, () -> dev.rnnport.Networks.load(f));
         assertTrue(e.getMessage().startsWith(f + ": "), e.getMessage());
         return e.getMessage();
     }
 
     private static List<String> names(String file) {
-        return Weights.loadAll(GraphCase.ROOT.resolve(file), LoadOptions.DEFAULTS).stream().map(NamedNetwork::name).toList();
+        return dev.rnnport.Networks.loadAll(GraphCase.ROOT.resolve(file), LoadOptions.DEFAULTS).stream().map(NamedNetwork::name).toList();
     }
 }

@@ -3,7 +3,6 @@ package dev.rnnport.format.onnx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rnnport.Weights;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.WriteOptions;
 import dev.rnnport.nn.CellKind;
@@ -61,7 +60,7 @@ class SubgraphToPyTorchTest {
             GraphCase c = cases.get(i);
             RecurrentNetwork net = c.load();
             Path pt = tmp.resolve("case" + i + ".pt");
-            Weights.save(net, pt, ModelFormat.PT, WriteOptions.DEFAULTS);
+            dev.rnnport.Networks.save(net, pt, ModelFormat.PT, WriteOptions.DEFAULTS);
             Path out = Files.createDirectories(tmp.resolve("out" + i));
             entries.add("{\"pt\": \"" + pt + "\", \"refs\": \"" + c.refs().toAbsolutePath() + "\", \"out\": \"" + out
                     + "\", \"config\": " + config(net.config()) + "}");

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rnnport.Weights;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.WriteOptions;
 import dev.rnnport.nn.DirectionWeights;
@@ -56,8 +55,8 @@ class WriteOptionsOnnxTest {
     void float64IsKeptWhenAsked(@TempDir Path tmp) throws Exception {
         RecurrentNetwork net = float64Network();
         Path f = tmp.resolve("f64.onnx");
-        Weights.save(net, f, ModelFormat.ONNX, new WriteOptions(0, false, DType.F64));
-        RecurrentNetwork back = Weights.load(f);
+        dev.rnnport.Networks.save(net, f, ModelFormat.ONNX, new WriteOptions(0, false, DType.F64));
+        RecurrentNetwork back = dev.rnnport.Networks.load(f);
         assertEquals(DType.F64, back.weights().get(0).wIh().dtype());
         for (int i = 0; i < net.weights().size(); i++) {
             assertEquals(net.weights().get(i).wIh(), back.weights().get(i).wIh());
@@ -77,8 +76,8 @@ class WriteOptionsOnnxTest {
         assertEquals("note: float64 weights written as float32; use --dtype float64 to keep them",
                 OnnxWriter.roundingNote(net, WriteOptions.DEFAULTS));
         Path f = tmp.resolve("f32.onnx");
-        Weights.save(net, f, ModelFormat.ONNX, WriteOptions.DEFAULTS);
-        RecurrentNetwork back = Weights.load(f);
+        dev.rnnport.Networks.save(net, f, ModelFormat.ONNX, WriteOptions.DEFAULTS);
+        RecurrentNetwork back = dev.rnnport.Networks.load(f);
         assertEquals(DType.F32, back.weights().get(0).wIh().dtype());
         assertNotEquals(net.weights().get(0).wIh().data()[0], back.weights().get(0).wIh().data()[0]);
     }
@@ -88,11 +87,11 @@ class WriteOptionsOnnxTest {
         GraphCase c = GraphCase.named("loop_lstm.onnx", "Loop_0/body/LSTM_1");
         RecurrentNetwork net = c.load();
         Path f = tmp.resolve("lstm.onnx");
-        Weights.save(net, f, ModelFormat.ONNX, new WriteOptions(0, true, null));
+        dev.rnnport.Networks.save(net, f, ModelFormat.ONNX, new WriteOptions(0, true, null));
         assertTrue(Files.size(tmp.resolve("lstm.onnx.data")) > 0);
         var model = OnnxFiles.readModel(f);
         assertTrue(model.getGraph().getInitializerList().stream().anyMatch(ExternalData::isExternal));
-        RunOutputs out = new NativeEngine(Precision.FLOAT32).run(Weights.load(f), c.inputs());
+        RunOutputs out = new NativeEngine(Precision.FLOAT32).run(dev.rnnport.Networks.load(f), c.inputs());
         Closeness.assertClose(c.npy("output.npy"), out.output(), 1e-5, "output");
         // Debian's onnx loads the data file and its checker accepts the model.
         checkInPython(f, "onnx.numpy_helper.to_array(m.graph.initializer[0]).size > 0");

@@ -1,5 +1,7 @@
 package dev.rnnport.format.torch;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.rnnport.Networks;
@@ -15,27 +17,34 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every case of the PyTorch reference grid (testmodels/grid, when present), read from both its
+ * Every case of the PyTorch reference grid (testmodels/grid), read from both its
  * zip and legacy .pt files through TorchReader and run natively, against PyTorch's outputs.
  */
 class GridTorchTest {
     private static final double TOL = 1e-5;
 
-    /** Shows as skipped, with the reason, while the grid has not arrived (a skipped factory is not reported). */
+    /**
+     * The grid is part of the repository: every case holds both .pt layouts, so that the factory
+     * below cannot pass by running nothing.
+     */
     @Test
-    void gridIsPresent() {
-        Assumptions.assumeTrue(GridCase.present(), "skipped: " + GridCase.ROOT + " is absent, so no grid case runs");
+    void everyGridCaseHoldsBothPtLayouts() {
+        List<GridCase> cases = GridCase.all();
+        assertTrue(cases.size() >= 40, "grid cases: " + cases.size());
+        for (GridCase c : cases) {
+            for (String file : List.of("model.pt", "model_legacy.pt")) {
+                assertTrue(Files.isRegularFile(c.dir().resolve(file)), c.name() + " lacks " + file);
+            }
+        }
     }
 
     @TestFactory
     Stream<DynamicTest> everyGridCaseFromBothPtLayouts() {
-        Assumptions.assumeTrue(GridCase.present(), "skipped: " + GridCase.ROOT + " is absent");
         List<DynamicTest> tests = new ArrayList<>();
         for (GridCase c : GridCase.all()) {
             for (String file : List.of("model.pt", "model_legacy.pt")) {
@@ -44,7 +53,7 @@ class GridTorchTest {
                 }
             }
         }
-        Assumptions.assumeFalse(tests.isEmpty(), "skipped: no grid case holds a .pt file");
+        assertTrue(tests.size() >= 80, "both layouts of every case: " + tests.size());
         return tests.stream();
     }
 
