@@ -36,6 +36,12 @@ public final class Weights {
         return Networks.loadAll(file, options);
     }
 
+    /** @deprecated use {@link Networks#select(Path, List, String)} */
+    @Deprecated(forRemoval = true)
+    public static NamedNetwork select(Path file, List<NamedNetwork> all, String name) {
+        return Networks.select(file, all, name);
+    }
+
     /** @deprecated use {@link Networks#save(RecurrentNetwork, Path, ModelFormat, WriteOptions)} */
     @Deprecated(forRemoval = true)
     public static void save(RecurrentNetwork net, Path file, ModelFormat format, WriteOptions options) {

@@ -3,7 +3,6 @@ package dev.rnnport.format.keras;
 import dev.rnnport.ModelException;
 import dev.rnnport.util.Json;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -160,10 +159,5 @@ record KerasModelConfig(int kerasMajor, int kerasMinor, List<KerasLayer> layers)
 
     static String string(Object o) {
         return o instanceof String s ? s : null;
-    }
-
-    /** A copy that keeps insertion order, for the writers. */
-    static Map<String, Object> ordered() {
-        return new LinkedHashMap<>();
     }
 }

@@ -140,7 +140,8 @@ final class KerasNetworks {
         MaskedSteps steps = first.bidirectional() && last.returnSequences() && model.bidirectionalZeroesMaskedSteps()
                 ? MaskedSteps.ZERO_OUTPUT : MaskedSteps.CARRY_OUTPUT;
         boolean direct = true;
-        while (cur != null) {
+        int guard = 0;
+        while (cur != null && guard++ < 10_000) { // a hostile config could loop
             if (cur.className().equals("Masking")) {
                 double v = cur.config().get("mask_value") instanceof Number n ? n.doubleValue() : 0.0;
                 return direct ? Map.entry(new Masking(steps, v), "mask_value=" + v + " (layer '" + cur.name() + "')")

@@ -5,7 +5,6 @@ import dev.rnnport.format.keras.KerasModelConfig.KerasLayer;
 import dev.rnnport.nn.Activation;
 import dev.rnnport.nn.CellKind;
 import dev.rnnport.nn.DirectionWeights;
-import dev.rnnport.tensor.DType;
 import dev.rnnport.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -320,6 +319,6 @@ record RecurrentLayer(String name, CellKind cell, int units, int inputSize, bool
         for (int b = 0; b < src.length; b++) {
             System.arraycopy(v.data(), src[b] * units, out, b * units, units);
         }
-        return Tensor.of(v.dtype() == DType.F64 ? DType.F64 : v.dtype(), new int[] {out.length}, out);
+        return Tensor.of(v.dtype(), new int[] {out.length}, out);
     }
 }
