@@ -28,7 +28,7 @@ public final class Backends {
         }
         String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         return switch (key) {
-            case "native" -> new NativeBackend();
+            case "native" -> new NativeBackend(threads);
             case "onnxruntime", "ort" -> new OnnxRuntimeBackend(threads);
             // Naming the class loads no TensorFlow code: its native library loads on the first run.
             case "tensorflow", "tf" -> new dev.rnnport.backend.tensorflow.TensorFlowBackend(threads);

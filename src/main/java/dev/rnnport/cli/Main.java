@@ -22,7 +22,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "rnnport", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Moves LSTM/GRU/RNN networks between PyTorch, ONNX and Keras and runs them natively.",
-        subcommands = {InspectCommand.class, RunCommand.class, ConvertCommand.class, VerifyCommand.class,
+        subcommands = {InspectCommand.class, RunCommand.class, ConvertCommand.class, VerifyCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 parity failure, 2 usage error (the command line is wrong),",
                 "3 bad input (a file is missing, unreadable, malformed, unsupported or unsafe).",

@@ -60,7 +60,7 @@ final class RunCommand implements Callable<Integer> {
                     + " TensorFlow runs a SavedModel folder as is, other files as a TensorFlow graph.")
     String backend;
 
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "T", description = "ONNX Runtime or TensorFlow intra-op threads (0: its default).")
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "T", description = "Threads: the native engine's (0: one per processor), ONNX Runtime's or TensorFlow's intra-op threads (0: its default).")
     int threads;
 
     @Mixin

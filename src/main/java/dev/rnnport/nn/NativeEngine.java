@@ -1,5 +1,6 @@
 package dev.rnnport.nn;
 
+import dev.rnnport.nn.fast.FastKernel;
 import dev.rnnport.tensor.DType;
 import java.util.SplittableRandom;
 
@@ -9,6 +10,10 @@ import java.util.SplittableRandom;
  *
  * <p>Inference by default: dropout is ignored. {@link #training(long)} applies the network's
  * dropout between layers with a seeded generator, for reproducible training-mode runs.
+ *
+ * <p>Float32 runs on {@link FastKernel} (packed float weights, vectorised where the JVM has the
+ * Vector API), on one thread unless {@link #withThreads} says more; float64 runs on
+ * {@link NaiveKernel}, the exact reference.
  */
 public final class NativeEngine {
     private final Precision precision;
@@ -17,7 +22,7 @@ public final class NativeEngine {
     private final long seed;
 
     public NativeEngine(Precision precision) {
-        this(precision, new NaiveKernel(), false, 0);
+        this(precision, precision == Precision.FLOAT32 ? new FastKernel() : new NaiveKernel(), false, 0);
     }
 
     private NativeEngine(Precision precision, DirectionKernel kernel, boolean training, long seed) {
@@ -30,6 +35,17 @@ public final class NativeEngine {
     /** The same engine with another cell implementation. */
     public NativeEngine withKernel(DirectionKernel k) {
         return new NativeEngine(precision, k, training, seed);
+    }
+
+    /**
+     * The same engine computing with up to {@code threads} threads where the kernel can use them
+     * (the fast float32 kernel, on large enough steps). Results do not depend on the count.
+     */
+    public NativeEngine withThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, found " + threads);
+        }
+        return new NativeEngine(precision, kernel instanceof FastKernel f ? f.withThreads(threads) : kernel, training, seed);
     }
 
     /** The same engine in training mode: dropout between layers, drawn from {@code seed}. */

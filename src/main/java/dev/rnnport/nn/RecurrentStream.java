@@ -11,7 +11,8 @@ import java.util.List;
  * takes the inputs of one step for every sequence of the batch and returns the top layer's
  * outputs, carrying the state of every layer to the next call. Stepping a whole sequence gives
  * what {@link RecurrentNetwork#forward} gives for it in float32: the same values as the reference
- * kernel ({@link NaiveKernel}), which rounds at the same places.
+ * kernel ({@link NaiveKernel}), which rounds at the same places;
+ * the fast float32 kernel within float32 rounding (it blocks its sums differently).
  *
  * <pre>{@code
  * RecurrentStream s = net.openStream(1);

@@ -37,7 +37,7 @@ import java.util.List;
  * <p>A clip, when set, bounds every gate's pre-activation to [−clip, clip] as ONNX Runtime does.
  * Every stored value is a float, rounded where {@link NaiveKernel} rounds in float32: dot products
  * are summed in double (a product of two floats is exact there), so a stream and the float32
- * reference kernel agree exactly. Instances are immutable and may be shared by any
+ * reference kernel agree exactly (the fast kernel, within float32 rounding). Instances are immutable and may be shared by any
  * number of threads, each with its own {@link Workspace}.
  */
 public final class StepCell {

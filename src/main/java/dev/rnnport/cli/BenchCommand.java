@@ -1,0 +1,189 @@
+package dev.rnnport.cli;
+
+import dev.rnnport.UsageException;
+import dev.rnnport.backend.Backend;
+import dev.rnnport.backend.Backends;
+import dev.rnnport.nn.CellKind;
+import dev.rnnport.nn.DirectionWeights;
+import dev.rnnport.nn.NetworkConfig;
+import dev.rnnport.nn.Precision;
+import dev.rnnport.nn.RecurrentNetwork;
+import dev.rnnport.nn.RunInputs;
+import dev.rnnport.nn.RunOutputs;
+import dev.rnnport.nn.fast.SimdSupport;
+import dev.rnnport.tensor.DType;
+import dev.rnnport.tensor.Tensor;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Times one network on several backends in this process, on the same input: warm-up runs first,
+ * then timed runs, reported as median, fastest and slowest with GFLOP/s, and each backend's
+ * largest difference from the first backend's output so that a fast wrong answer shows.
+ */
+@Command(name = "bench", description = "Time a network (MODEL, or a random one from --cell/--input-size/--hidden) on each backend"
+        + " in one process: warm-up, then timed runs; median, spread and GFLOP/s.")
+final class BenchCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "A model file; without it a random network.")
+    Path modelFile;
+
+    @Option(names = "--cell", defaultValue = "lstm", paramLabel = "lstm|gru|rnn_tanh|rnn_relu")
+    String cell;
+
+    @Option(names = "--input-size", defaultValue = "64", paramLabel = "N")
+    int inputSize;
+
+    @Option(names = "--hidden", defaultValue = "256", paramLabel = "N")
+    int hidden;
+
+    @Option(names = "--layers", defaultValue = "1", paramLabel = "N")
+    int layers;
+
+    @Option(names = "--bidirectional")
+    boolean bidirectional;
+
+    @Option(names = "--batch", defaultValue = "1", paramLabel = "N")
+    int batch;
+
+    @Option(names = "--seq-len", defaultValue = "100", paramLabel = "L")
+    int seqLen;
+
+    @Option(names = "--threads", defaultValue = "1", paramLabel = "T", description = "Threads of every backend (default 1).")
+    int threads;
+
+    @Option(names = "--backends", defaultValue = "native,onnxruntime", split = ",", paramLabel = "A,B")
+    List<String> backends;
+
+    @Option(names = "--warmup", defaultValue = "10", paramLabel = "N", description = "Untimed runs per backend first.")
+    int warmup;
+
+    @Option(names = "--iterations", defaultValue = "20", paramLabel = "N", description = "Timed runs per backend.")
+    int iterations;
+
+    @Option(names = "--peak", description = "Also measure this machine's float32 FMA peak for one thread (Vector API).")
+    boolean peak;
+
+    @Mixin
+    ModelArguments model;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (batch < 1 || seqLen < 1 || threads < 1 || warmup < 0 || iterations < 1) {
+            throw new UsageException("--batch, --seq-len, --threads and --iterations must be at least 1, --warmup at least 0");
+        }
+        RecurrentNetwork net = modelFile != null ? model.load(modelFile) : randomNetwork();
+        NetworkConfig cfg = net.config();
+        RunInputs in = RunInputs.of(randomInput(cfg));
+        double gflop = flops(cfg) / 1e9;
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "%s, batch %d, seq_len %d, %d thread(s): %.3f GFLOP per run%n", net, batch, seqLen, threads, gflop);
+        out.printf(Locale.ROOT, "native arithmetic: %s; %d processors; Java %s%n", SimdSupport.describe(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        if (peak) {
+            out.printf(Locale.ROOT, "peak: %.1f GFLOP/s per thread (Vector API FMA chains)%n", SimdSupport.peakGflops(5000));
+        }
+        out.printf(Locale.ROOT, "%-12s %10s %10s %10s %9s %12s%n", "backend", "median ms", "min ms", "max ms", "GFLOP/s", "max |diff|");
+        Tensor reference = null;
+        for (String name : backends) {
+            try (Backend b = Backends.named(name, threads)) {
+                RunOutputs first = b.run(net, in, Precision.FLOAT32);
+                for (int i = 0; i < warmup; i++) {
+                    b.run(net, in, Precision.FLOAT32);
+                }
+                double[] ms = new double[iterations];
+                for (int i = 0; i < iterations; i++) {
+                    long t0 = System.nanoTime();
+                    b.run(net, in, Precision.FLOAT32);
+                    ms[i] = (System.nanoTime() - t0) / 1e6;
+                }
+                Arrays.sort(ms);
+                double median = iterations % 2 == 1 ? ms[iterations / 2] : (ms[iterations / 2 - 1] + ms[iterations / 2]) / 2;
+                String diff = reference == null ? "(reference)" : String.format(Locale.ROOT, "%.2e", maxAbsDiff(reference, first.output()));
+                if (reference == null) {
+                    reference = first.output();
+                }
+                out.printf(Locale.ROOT, "%-12s %10.3f %10.3f %10.3f %9.2f %12s%n", b.name(), median, ms[0], ms[iterations - 1],
+                        gflop / (median / 1e3), diff);
+                out.flush();
+            }
+        }
+        return Main.OK;
+    }
+
+    /** Multiply-adds of the recurrent layers, counted twice; activations and copies are not counted. */
+    private double flops(NetworkConfig cfg) {
+        double total = 0;
+        int g = cfg.cell().gates() * cfg.hiddenSize();
+        for (int layer = 0; layer < cfg.numLayers(); layer++) {
+            double perStep = (double) g * (cfg.layerInputSize(layer) + cfg.outputSize())
+                    + (cfg.projSize() > 0 ? (double) cfg.projSize() * cfg.hiddenSize() : 0);
+            total += 2.0 * perStep * batch * seqLen * cfg.directions();
+        }
+        return total;
+    }
+
+    private RecurrentNetwork randomNetwork() {
+        CellKind kind;
+        try {
+            kind = CellKind.valueOf(cell.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--cell must be lstm, gru, rnn_tanh or rnn_relu, found '" + cell + "'");
+        }
+        if (inputSize < 1 || hidden < 1 || layers < 1) {
+            throw new UsageException("--input-size, --hidden and --layers must be at least 1");
+        }
+        NetworkConfig cfg = NetworkConfig.of(kind, inputSize, hidden).withLayers(layers).withBidirectional(bidirectional);
+        SplittableRandom r = new SplittableRandom(42);
+        double k = 1 / Math.sqrt(hidden);
+        int gh = kind.gates() * hidden;
+        List<DirectionWeights> w = new ArrayList<>();
+        for (int l = 0; l < layers; l++) {
+            for (int d = 0; d < cfg.directions(); d++) {
+                w.add(DirectionWeights.of(uniform(r, k, gh, cfg.layerInputSize(l)), uniform(r, k, gh, hidden),
+                        uniform(r, k, gh), uniform(r, k, gh)));
+            }
+        }
+        return new RecurrentNetwork(cfg, w);
+    }
+
+    private Tensor randomInput(NetworkConfig cfg) {
+        SplittableRandom r = new SplittableRandom(7);
+        return cfg.batchFirst() ? uniform(r, 1, batch, seqLen, cfg.inputSize()) : uniform(r, 1, seqLen, batch, cfg.inputSize());
+    }
+
+    /** PyTorch's initialisation: uniform in [-bound, bound], float32 values. */
+    private static Tensor uniform(SplittableRandom r, double bound, int... shape) {
+        int n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) r.nextDouble(-bound, bound);
+        }
+        return Tensor.of(DType.F32, shape, v);
+    }
+
+    private static double maxAbsDiff(Tensor a, Tensor b) {
+        double worst = 0;
+        for (int i = 0; i < a.size(); i++) {
+            worst = Math.max(worst, Math.abs(a.data()[i] - b.data()[i]));
+        }
+        return worst;
+    }
+}

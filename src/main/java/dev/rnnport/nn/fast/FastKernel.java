@@ -1,0 +1,317 @@
+package dev.rnnport.nn.fast;
+
+import dev.rnnport.nn.CellKind;
+import dev.rnnport.nn.DirectionKernel;
+import dev.rnnport.nn.DirectionPass;
+import dev.rnnport.nn.MaskedSteps;
+import dev.rnnport.nn.NaiveKernel;
+import dev.rnnport.nn.NetworkConfig;
+import dev.rnnport.nn.Precision;
+import java.util.function.IntConsumer;
+
+/**
+ * The fast float32 kernel. Per pass: the input is converted to float once, the input projection
+ * of every step and gate is one blocked product (X W_ih^T + folded biases), then each step adds
+ * h W_hh^T panel by panel and applies the gates right after, while the panel's results are still
+ * in cache. Weights are packed once per weights object ({@link PackCache}). Every cell, option
+ * and length of the reference kernel runs here; float64 passes go to {@link NaiveKernel}, which
+ * stays the oracle.
+ *
+ * <p>Threads split a step by units (whole panels, every gate of a unit in one thread) and the
+ * input projection by rows; each output element is computed the same way whichever thread
+ * computes it, so results are identical for any thread count. Below {@link #PARALLEL_MIN_FLOPS}
+ * per step a pass stays on the calling thread, where synchronising would cost more than it saves.
+ */
+public final class FastKernel implements DirectionKernel {
+    /** Multiply-adds times two per step below which one thread is faster than a team. */
+    static final long PARALLEL_MIN_FLOPS = 1L << 21;
+    /**
+     * Passes smaller than this (multiply-adds times two, all steps) run the plain-Java arithmetic
+     * even where the Vector API is present: until the JIT has compiled them, Vector API calls run
+     * hundreds of times slower than plain loops, and a small pass ends before that happens.
+     */
+    static final long VECTOR_MIN_FLOPS = 1L << 25;
+    private static final DirectionKernel REFERENCE = new NaiveKernel();
+
+    private final Simd simd;
+    /** For passes below {@link #VECTOR_MIN_FLOPS}; the same as simd when it was chosen explicitly. */
+    private final Simd smallSimd;
+    private final WorkTeam team;
+
+    /** One thread, the best arithmetic this JVM has. */
+    public FastKernel() {
+        this(1);
+    }
+
+    /** Up to {@code threads} threads (the caller's included) on large enough steps. */
+    public FastKernel(int threads) {
+        this(SimdSupport.best(), SimdSupport.scalar(), threads);
+    }
+
+    /** Always {@code simd}, whatever the size of the pass. */
+    FastKernel(Simd simd, int threads) {
+        this(simd, simd, threads);
+    }
+
+    private FastKernel(Simd simd, Simd smallSimd, int threads) {
+        this.simd = simd;
+        this.smallSimd = smallSimd;
+        this.team = WorkTeam.of(threads);
+    }
+
+    public int threads() {
+        return team.size();
+    }
+
+    /** The same kernel with another thread count. */
+    public FastKernel withThreads(int threads) {
+        return new FastKernel(simd, smallSimd, threads);
+    }
+
+    @Override
+    public void run(DirectionPass p) {
+        if (p.precision() != Precision.FLOAT32) {
+            REFERENCE.run(p);
+            return;
+        }
+        NetworkConfig cfg = p.config();
+        long flops = 2L * p.steps() * p.batch() * cfg.cell().gates() * cfg.hiddenSize() * (p.inputSize() + cfg.outputSize());
+        Simd s = flops < VECTOR_MIN_FLOPS ? smallSimd : simd;
+        new Pass(p, PackCache.get(p.weights(), cfg, s.panelWidth()), s).run();
+    }
+
+    /** The buffers and phases of one pass; every array is allocated here, none per step. */
+    private final class Pass {
+        final Simd simd;
+        final DirectionPass p;
+        final PackedDirection w;
+        final GateFunctions fn;
+        final int batch;
+        final int steps;
+        final int nr;
+        final int hp;
+        final int op;
+        final int out;
+        final int ghp;
+        final int unitPanels;
+        final boolean projected;
+        final boolean gruResetFirst;
+        final int parts;
+        final float[] xp;
+        final float[] c;
+        final float[] hCell;
+        /** GRU: W_hn h + b_hn (reset after the product) or r * h (reset before it). */
+        final float[] scratch;
+        /** Keras: a masked step repeats the previous output, zeros before the sequence's first valid step. */
+        final boolean carry;
+        /** Per sequence, the processing index of its first valid step (steps when it has none). */
+        final int[] firstValid;
+        float[] hPrev;
+        float[] hNew;
+        /** The step being computed: t in time order, s in processing order. */
+        int t;
+        int s;
+        final IntConsumer cellPhase = this::cellPhase;
+        final IntConsumer projectionPhase = this::projectionPhase;
+        final IntConsumer candidatePhase = this::candidatePhase;
+
+        Pass(DirectionPass p, PackedDirection w, Simd simd) {
+            this.simd = simd;
+            this.p = p;
+            this.w = w;
+            this.fn = GateFunctions.of(p.config(), p.reverse());
+            this.batch = p.batch();
+            this.steps = p.steps();
+            this.nr = w.nr;
+            this.hp = w.hp;
+            this.op = w.op;
+            this.out = w.out;
+            this.ghp = w.gates * hp;
+            this.unitPanels = w.unitPanels();
+            this.projected = w.wHr != null;
+            this.gruResetFirst = w.cell == CellKind.GRU && !w.linearBeforeReset;
+            long flops = 2L * batch * ghp * (w.out + (projected ? w.hidden : 0));
+            this.parts = flops < PARALLEL_MIN_FLOPS ? 1 : Math.min(team.size(), unitPanels);
+            this.xp = new float[steps * batch * ghp];
+            this.hPrev = new float[batch * op];
+            this.hNew = new float[batch * op];
+            this.c = w.cell == CellKind.LSTM ? new float[batch * hp] : null;
+            this.hCell = projected ? new float[batch * hp] : null;
+            this.scratch = w.cell == CellKind.GRU ? new float[batch * hp] : null;
+            this.carry = p.config().options().masking().steps() == MaskedSteps.CARRY_OUTPUT;
+            this.firstValid = new int[batch];
+            java.util.Arrays.fill(firstValid, steps);
+            for (int i = steps - 1; i >= 0; i--) {
+                int time = p.reverse() ? steps - 1 - i : i;
+                for (int n = 0; n < batch; n++) {
+                    if (p.valid()[time * batch + n]) {
+                        firstValid[n] = i;
+                    }
+                }
+            }
+        }
+
+        void run() {
+            inputProjection();
+            double[] h0 = p.h();
+            for (int n = 0; n < batch; n++) {
+                for (int j = 0; j < out; j++) {
+                    hPrev[n * op + j] = (float) h0[n * out + j];
+                }
+                if (c != null) {
+                    for (int j = 0; j < w.hidden; j++) {
+                        c[n * hp + j] = (float) p.c()[n * w.hidden + j];
+                    }
+                }
+            }
+            for (s = 0; s < steps; s++) {
+                t = p.reverse() ? steps - 1 - s : s;
+                team.run(parts, cellPhase);
+                if (projected) {
+                    team.run(Math.min(parts, op / nr), projectionPhase);
+                } else if (gruResetFirst) {
+                    team.run(parts, candidatePhase);
+                }
+                float[] swap = hPrev;
+                hPrev = hNew;
+                hNew = swap;
+            }
+            for (int n = 0; n < batch; n++) {
+                for (int j = 0; j < out; j++) {
+                    p.h()[n * out + j] = hPrev[n * op + j];
+                }
+                if (c != null) {
+                    for (int j = 0; j < w.hidden; j++) {
+                        p.c()[n * w.hidden + j] = c[n * hp + j];
+                    }
+                }
+            }
+        }
+
+        /** xp = X W_ih^T + bias for all steps at once, rows split in blocks of 4 among the threads. */
+        void inputProjection() {
+            int in = p.inputSize();
+            int rows = steps * batch;
+            float[] x = new float[rows * in];
+            double[] src = p.x();
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) src[i];
+            }
+            int panels = w.wIh.panels();
+            long flops = 2L * rows * ghp * in;
+            int n = flops < PARALLEL_MIN_FLOPS ? 1 : Math.min(team.size(), (rows + 3) / 4);
+            int blocks = (rows + 3) / 4;
+            team.run(n, part -> {
+                int r0 = Math.min(rows, blocks * part / n * 4);
+                int r1 = Math.min(rows, blocks * (part + 1) / n * 4);
+                simd.gemm(x, r0 * in, in, r1 - r0, w.wIh, 0, panels, w.inputBias, 0, 0, xp, r0 * ghp, ghp);
+            });
+        }
+
+        boolean valid(int n) {
+            return p.valid()[t * batch + n];
+        }
+
+        /** Recurrent product and gates for this part's units; for most cells the whole step. */
+        void cellPhase(int part) {
+            int b0 = unitPanels * part / parts;
+            int b1 = unitPanels * (part + 1) / parts;
+            if (b0 == b1) {
+                return;
+            }
+            int j0 = b0 * nr;
+            int j1 = b1 * nr;
+            int gOff = t * batch * ghp;
+            int productGates = w.cell == CellKind.GRU ? 2 : w.gates;
+            for (int g = 0; g < productGates; g++) {
+                int q0 = g * unitPanels + b0;
+                int at = gOff + q0 * nr;
+                simd.gemm(hPrev, 0, op, batch, w.wHh, q0, q0 + b1 - b0, xp, at, ghp, xp, at, ghp);
+            }
+            if (w.cell == CellKind.GRU && w.linearBeforeReset) {
+                int q0 = 2 * unitPanels + b0;
+                simd.gemm(hPrev, 0, op, batch, w.wHh, q0, q0 + b1 - b0, w.recurrentBias, q0 * nr, 0, scratch, j0, hp);
+            }
+            for (int n = 0; n < batch; n++) {
+                if (!valid(n)) {
+                    continue;
+                }
+                int g = gOff + n * ghp;
+                switch (w.cell) {
+                    case LSTM -> simd.lstm(xp, g, hp, c, n * hp, w.peephole, projected ? hCell : hNew,
+                            n * (projected ? hp : op), j0, j1, fn);
+                    case GRU -> {
+                        if (w.linearBeforeReset) {
+                            simd.gruAfterProduct(xp, g, hp, scratch, n * hp, hPrev, n * op, hNew, n * op, j0, j1, fn);
+                        } else {
+                            simd.gruResetHidden(xp, g, hp, hPrev, n * op, scratch, n * hp, j0, j1, fn);
+                        }
+                    }
+                    default -> simd.rnn(xp, g, hNew, n * op, j0, j1, fn);
+                }
+            }
+            if (!projected && !gruResetFirst) {
+                finish(j0, j1);
+            }
+        }
+
+        /** GRU with the reset gate before the product: n = g(W_in x + b + W_hn (r*h)), then h. */
+        void candidatePhase(int part) {
+            int b0 = unitPanels * part / parts;
+            int b1 = unitPanels * (part + 1) / parts;
+            if (b0 == b1) {
+                return;
+            }
+            int j0 = b0 * nr;
+            int j1 = b1 * nr;
+            int gOff = t * batch * ghp;
+            int q0 = 2 * unitPanels + b0;
+            int at = gOff + q0 * nr;
+            simd.gemm(scratch, 0, hp, batch, w.wHh, q0, q0 + b1 - b0, xp, at, ghp, xp, at, ghp);
+            for (int n = 0; n < batch; n++) {
+                if (valid(n)) {
+                    simd.gruCandidate(xp, gOff + n * ghp, hp, hPrev, n * op, hNew, n * op, j0, j1, fn);
+                }
+            }
+            finish(j0, j1);
+        }
+
+        /** LSTM projection h = W_hr h_cell, split by output panels. */
+        void projectionPhase(int part) {
+            int panels = op / nr;
+            int n = Math.min(parts, panels);
+            int p0 = panels * part / n;
+            int p1 = panels * (part + 1) / n;
+            if (p0 == p1) {
+                return;
+            }
+            simd.gemm(hCell, 0, hp, batch, w.wHr, p0, p1, null, 0, 0, hNew, p0 * nr, op);
+            finish(p0 * nr, p1 * nr);
+        }
+
+        /**
+         * Columns [j0, j1) of the step are final: a sequence at an invalid step keeps its state and
+         * outputs zeros, or with Keras's convention its last output (its state h); the others' new
+         * h goes to the output.
+         */
+        void finish(int j0, int j1) {
+            int end = Math.min(j1, out);
+            double[] y = p.y();
+            for (int n = 0; n < batch; n++) {
+                int yOff = (t * batch + n) * out;
+                int h = n * op;
+                if (!valid(n)) {
+                    System.arraycopy(hPrev, h + j0, hNew, h + j0, j1 - j0);
+                    boolean repeat = carry && s > firstValid[n];
+                    for (int j = j0; j < end; j++) {
+                        y[yOff + j] = repeat ? hNew[h + j] : 0.0;
+                    }
+                    continue;
+                }
+                for (int j = j0; j < end; j++) {
+                    y[yOff + j] = hNew[h + j];
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.rnnport.nn.fast;
+
+/**
+ * A weight matrix W (outputs x inputs, PyTorch's layout) transposed and cut into column panels of
+ * {@code nr} output columns each, the form a register-tiled product streams: panel p holds, for
+ * every input k in order, the nr weights of output columns p*nr .. p*nr+nr-1 side by side.
+ * Output columns are reordered and padded by a column map so that every panel is full: a padded
+ * column has zero weights.
+ */
+final class PackedMatrix {
+    /** Inputs: the inner dimension of the product. */
+    final int depth;
+    /** Output columns after padding, a multiple of {@link #nr}. */
+    final int columns;
+    final int nr;
+    /** Panel p starts at p * depth * nr; within it, input k starts at k * nr. */
+    final float[] data;
+
+    private PackedMatrix(int depth, int columns, int nr, float[] data) {
+        this.depth = depth;
+        this.columns = columns;
+        this.nr = nr;
+        this.data = data;
+    }
+
+    /**
+     * @param w         row-major (rows, depth) weights
+     * @param columnRow for each packed column, the row of {@code w} it holds, or -1 for padding;
+     *                  its length is a multiple of nr
+     */
+    static PackedMatrix pack(double[] w, int depth, int[] columnRow, int nr) {
+        int columns = columnRow.length;
+        float[] data = new float[columns * depth];
+        for (int col = 0; col < columns; col++) {
+            int row = columnRow[col];
+            if (row < 0) {
+                continue;
+            }
+            int base = (col / nr) * depth * nr + col % nr;
+            for (int k = 0; k < depth; k++) {
+                data[base + k * nr] = (float) w[row * depth + k];
+            }
+        }
+        return new PackedMatrix(depth, columns, nr, data);
+    }
+
+    int panels() {
+        return columns / nr;
+    }
+
+    int panelOffset(int panel) {
+        return panel * depth * nr;
+    }
+}
