@@ -54,13 +54,10 @@ public final class FuzzTargets {
     }
 
     /**
-     * Targets left out of the short run in {@code mvn test} until their open findings are fixed;
-     * they run when named ({@code -Drnnport.fuzz.target=keras_h5}). keras_h5: the 294-byte input
-     * in src/test/resources/dev/rnnport/fuzz/open-findings/keras_h5/ makes the reader allocate
-     * until the heap is gone (OutOfMemoryError with -Xmx512m; past the 10 s bound with more), and
-     * a read takes about a second, too slow for a few seconds of fuzzing.
+     * Targets left out of the short run in {@code mvn test}, run only when named
+     * ({@code -Drnnport.fuzz.target=NAME}); none today.
      */
-    public static final java.util.Set<String> ON_DEMAND = java.util.Set.of("keras_h5");
+    public static final java.util.Set<String> ON_DEMAND = java.util.Set.of();
 
     /** The target called {@code name}. */
     public static FuzzTarget named(String name) {

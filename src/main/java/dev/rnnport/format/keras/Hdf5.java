@@ -12,6 +12,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+
 import java.util.Arrays;
 
 /**
@@ -49,13 +56,39 @@ final class Hdf5 {
         return false;
     }
 
-    /** Opens an HDF5 file for reading. */
+    /**
+     * Opens an HDF5 file for reading, memory-mapped. Read from a channel, jhdf allocates a buffer of
+     * whatever size a header claims before it reads it, so a damaged 300-byte file could ask for
+     * gigabytes; over a mapped buffer it takes slices, and a size past the end of the file fails.
+     */
     static HdfFile open(Path file) {
+        ByteBuffer mapped;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+        } catch (IOException e) {
+            throw new ModelException(file + ": cannot be read (" + reason(e) + ")", e);
+        }
         try {
-            return new HdfFile(file);
+            HdfFile h5 = HdfFile.fromByteBuffer(mapped);
+            OPENED.put(h5, file);
+            return h5;
         } catch (RuntimeException e) {
             throw new ModelException(file + ": not a readable HDF5 file (" + reason(e) + ")", e);
         }
+    }
+
+    /** The file each mapped HdfFile came from: jhdf knows no path for a buffer. */
+    private static final Map<HdfFile, Path> OPENED = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** The file a node was read from, for messages. */
+    static Object fileOf(Node node) {
+        HdfFile h5 = node.getHdfFile();
+        Path p = OPENED.get(h5);
+        if (p != null) {
+            return p;
+        }
+        Path own = h5.getFileAsPath();
+        return own != null ? own : "the HDF5 weights";
     }
 
     /** The child at a '/'-separated path below {@code group}, or null when there is none. */
@@ -86,7 +119,7 @@ final class Hdf5 {
         if (v instanceof String[] arr && arr.length == 1) {
             return arr[0];
         }
-        throw new ModelException(node.getHdfFile().getFileAsPath() + ": attribute '" + name + "' of "
+        throw new ModelException(fileOf(node) + ": attribute '" + name + "' of "
                 + pathOf(node) + " is not a string");
     }
 
@@ -106,7 +139,7 @@ final class Hdf5 {
         if (v != null && v.getClass().isArray() && java.lang.reflect.Array.getLength(v) == 0) {
             return new String[0]; // Keras writes an empty float array for a layer without weights
         }
-        throw new ModelException(node.getHdfFile().getFileAsPath() + ": attribute '" + name + "' of "
+        throw new ModelException(fileOf(node) + ": attribute '" + name + "' of "
                 + pathOf(node) + " is not a list of names");
     }
 
@@ -120,7 +153,7 @@ final class Hdf5 {
         if (flat instanceof double[] v) {
             return Tensor.of(DType.F64, shape, v.clone());
         }
-        throw new ModelException(d.getHdfFile().getFileAsPath() + ": dataset " + pathOf(d) + " holds "
+        throw new ModelException(fileOf(d) + ": dataset " + pathOf(d) + " holds "
                 + d.getJavaType().getSimpleName() + " values, expected float32 or float64 weights");
     }
 
