@@ -4,6 +4,7 @@ import dev.rnnport.NetworkChoiceException;
 import dev.rnnport.UsageException;
 import dev.rnnport.backend.Backend;
 import dev.rnnport.backend.Backends;
+import dev.rnnport.backend.onnxruntime.NodeOutputs;
 import dev.rnnport.backend.onnxruntime.OnnxRuntimeBackend;
 import dev.rnnport.backend.tensorflow.TensorFlowBackend;
 import dev.rnnport.format.ModelFormat;
@@ -86,6 +87,10 @@ final class RunCommand implements Callable<Integer> {
                     result = files.naming(() -> ort.runFile(modelFile, model.network, files.inputs(), p));
                 } catch (NetworkChoiceException e) {
                     throw new UsageException(e.message("--network NAME"), e);
+                }
+                if (model.network == null && result.output() != null && result.output().rank() == 4) {
+                    // A bare node's Y [L, D, N, H]: written as (L, N, D*H), as every backend writes output.
+                    result = NodeOutputs.toPyTorchShapes(result, model.load(modelFile).config());
                 }
             } else if (b instanceof TensorFlowBackend tf && ModelFormat.detect(modelFile) == ModelFormat.SAVEDMODEL) {
                 // A SavedModel through its serving signature, whoever wrote it.

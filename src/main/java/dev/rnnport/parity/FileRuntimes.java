@@ -1,5 +1,6 @@
 package dev.rnnport.parity;
 
+import dev.rnnport.backend.onnxruntime.NodeOutputs;
 import dev.rnnport.backend.Backend;
 import dev.rnnport.backend.Backends;
 import dev.rnnport.backend.onnxruntime.OnnxRuntimeBackend;
@@ -72,7 +73,7 @@ public final class FileRuntimes {
         return Optional.of(Contender.fixed(label, in -> {
             boolean unbatched = in.input().rank() == 2;
             RunOutputs raw = entry.runner().run(backend, file, unbatched ? Batching.batched(in, config) : in);
-            RunOutputs mapped = entry.mapsNodeOutputs() ? OnnxGraphOutputs.toPyTorchShapes(raw, config) : raw;
+            RunOutputs mapped = entry.mapsNodeOutputs() ? NodeOutputs.toPyTorchShapes(raw, config) : raw;
             return unbatched ? Batching.unbatched(mapped) : mapped;
         }, backend));
     }

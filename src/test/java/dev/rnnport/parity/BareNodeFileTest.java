@@ -64,6 +64,27 @@ class BareNodeFileTest {
         }
     }
 
+    /** {@code run} writes the same files in the same shapes on both backends for a bare node run as is. */
+    @Test
+    void runWritesABareNodesYInPyTorchsShapeOnEveryBackend() throws Exception {
+        RecurrentNetwork net = RandomNetworks.of(CellKind.LSTM, 3, 4, 1, true, false, true, 0, 32);
+        Path file = tmp.resolve("bare.onnx");
+        Files.write(file, bareNode(net, 3, 4).toByteArray());
+        Path input = tmp.resolve("x.npy");
+        dev.rnnport.tensor.Npy.write(input, ParityInputs.random(net.config(), 5, 2, 7, false).inputs().input());
+        java.util.Map<String, dev.rnnport.tensor.Tensor> byBackend = new java.util.HashMap<>();
+        for (String backend : List.of("native", "onnxruntime")) {
+            Path out = tmp.resolve(backend);
+            java.io.StringWriter err = new java.io.StringWriter();
+            int code = dev.rnnport.cli.Main.execute(new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err),
+                    "run", file.toString(), "--backend", backend, "--input", input.toString(), "--out", out.toString());
+            assertEquals(0, code, err.toString());
+            byBackend.put(backend, dev.rnnport.tensor.Npy.read(out.resolve("output.npy")));
+        }
+        assertEquals("[5, 2, 8]", byBackend.get("onnxruntime").shapeString(), "Y [5, 2, 2, 4] written as output (5, 2, 8)");
+        dev.rnnport.testing.Closeness.assertClose(byBackend.get("native"), byBackend.get("onnxruntime"), 1e-5, "output");
+    }
+
     private static ModelProto bareNode(RecurrentNetwork net, int in, int hidden) {
         GraphProto.Builder g = GraphProto.newBuilder().setName("bare");
         g.addInitializer(stacked("W", net, DirectionWeights::wIh, new int[] {2, 4 * hidden, in}));

@@ -1,23 +1,23 @@
-package dev.rnnport.parity;
+package dev.rnnport.backend.onnxruntime;
 
 import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.RunOutputs;
 import dev.rnnport.tensor.Tensor;
 
 /**
- * Brings the outputs of an ONNX graph run as is into PyTorch's shapes, so that they compare with
- * the native engine's element by element. A file written by rnnport or by torch.onnx.export
+ * Brings the outputs of an ONNX graph run as is into PyTorch's shapes, so that {@code run} writes the
+ * same files on every backend and {@code verify} compares them with the native engine's element by element. A file written by rnnport or by torch.onnx.export
  * already gives output/h_n/c_n that way; a bare LSTM/GRU/RNN node gives Y as {@code [L, D, N, H]}
  * (layout=0), which becomes {@code (L, N, D*H)}, {@code (N, L, D*H)} when the network is
  * batch_first, or {@code (L, D*H)} unbatched. Y_h and Y_c {@code [D, N, H]} are already h_n and c_n
  * of a one-layer network.
  */
-final class OnnxGraphOutputs {
-    private OnnxGraphOutputs() {
+public final class NodeOutputs {
+    private NodeOutputs() {
     }
 
     /** {@code raw} with a node's Y {@code [L, D, N, H]} mapped to PyTorch's output shape; other tensors as they are. */
-    static RunOutputs toPyTorchShapes(RunOutputs raw, NetworkConfig config) {
+    public static RunOutputs toPyTorchShapes(RunOutputs raw, NetworkConfig config) {
         return new RunOutputs(output(raw.output(), config), raw.hN(), raw.cN());
     }
 
