@@ -3,6 +3,7 @@ package dev.rnnport.cli;
 import dev.rnnport.Networks;
 import dev.rnnport.RnnportException;
 import dev.rnnport.UsageException;
+import dev.rnnport.format.AtomicFiles;
 import dev.rnnport.format.ModelFormat;
 import dev.rnnport.format.WriteOptions;
 import dev.rnnport.format.onnx.OnnxWriter;
@@ -13,11 +14,8 @@ import dev.rnnport.parity.ParityInputs;
 import dev.rnnport.parity.ParityReport;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -98,7 +96,7 @@ final class ConvertCommand implements Callable<Integer> {
             console.println("wrote " + out + " (" + target.formatName() + "): " + net);
             return Main.OK;
         } finally {
-            deleteTree(staging);
+            AtomicFiles.deleteTree(staging);
         }
     }
 
@@ -118,32 +116,14 @@ final class ConvertCommand implements Callable<Integer> {
             companions = s.filter(p -> !p.equals(written)).toList();
         }
         for (Path c : companions) {
-            move(c, out.resolveSibling(c.getFileName().toString()));
+            AtomicFiles.move(c, out.resolveSibling(c.getFileName().toString()));
         }
         if (Files.isDirectory(written) && Files.isDirectory(out)) {
-            deleteTree(out);
+            AtomicFiles.deleteTree(out);
         }
-        move(written, out);
+        AtomicFiles.move(written, out);
     }
 
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
-        }
-    }
 
     /** --opset, --external-data and --dtype; says on stderr when ONNX weights are rounded to float32. */
     private WriteOptions writeOptions(ModelFormat target, RecurrentNetwork net) {

@@ -169,7 +169,8 @@ public final class AtomicFiles {
         return p == null ? Path.of(".") : p;
     }
 
-    private static void move(Path from, Path to) throws IOException {
+    /** Moves {@code from} onto {@code to}, replacing it atomically where the file system can. */
+    public static void move(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -177,7 +178,8 @@ public final class AtomicFiles {
         }
     }
 
-    private static void deleteTree(Path p) throws IOException {
+    /** Deletes a file or a folder with everything in it; a symbolic link is removed, not followed. */
+    public static void deleteTree(Path p) throws IOException {
         if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
