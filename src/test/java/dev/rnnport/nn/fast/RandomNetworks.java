@@ -1,47 +1,24 @@
 package dev.rnnport.nn.fast;
 
 import dev.rnnport.nn.CellKind;
-import dev.rnnport.nn.DirectionWeights;
 import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.nn.RunInputs;
 import dev.rnnport.tensor.DType;
 import dev.rnnport.tensor.Tensor;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 
-/** Networks with PyTorch's initialisation (uniform in ±1/sqrt(hidden)) and inputs in ±1, from a seed. */
+/** The shared seeded networks ({@link dev.rnnport.testing.RandomNetworks}) and inputs in ±1 for the kernel tests. */
 final class RandomNetworks {
     private RandomNetworks() {
     }
 
     static Tensor uniform(SplittableRandom r, double bound, int... shape) {
-        int n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) r.nextDouble(-bound, bound);
-        }
-        return Tensor.of(DType.F32, shape, v);
+        return dev.rnnport.testing.RandomNetworks.uniform(r, bound, shape);
     }
 
     static RecurrentNetwork network(NetworkConfig cfg, boolean peepholes, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        double k = 1 / Math.sqrt(cfg.hiddenSize());
-        int gh = cfg.cell().gates() * cfg.hiddenSize();
-        List<DirectionWeights> w = new ArrayList<>();
-        for (int layer = 0; layer < cfg.numLayers(); layer++) {
-            for (int d = 0; d < cfg.directions(); d++) {
-                w.add(new DirectionWeights(uniform(r, k, gh, cfg.layerInputSize(layer)), uniform(r, k, gh, cfg.outputSize()),
-                        cfg.bias() ? uniform(r, k, gh) : null, cfg.bias() ? uniform(r, k, gh) : null,
-                        cfg.projSize() > 0 ? uniform(r, k, cfg.projSize(), cfg.hiddenSize()) : null,
-                        peepholes ? uniform(r, k, 3 * cfg.hiddenSize()) : null));
-            }
-        }
-        return new RecurrentNetwork(cfg, w);
+        return dev.rnnport.testing.RandomNetworks.of(cfg, seed, peepholes);
     }
 
     /** Input (steps, batch, input), random h0 (and c0 for LSTM), optional random lengths with one full and one empty. */
