@@ -82,19 +82,8 @@ public record ExtractedNetwork(String name, RecurrentNetwork network, ModelProto
         GraphBuilder b = new GraphBuilder(OPSET, "extracted");
         int f = TensorProto.DataType.FLOAT_VALUE;
         int dirs = cfg.directions();
-        int states = dirs * cfg.numLayers();
         boolean lstm = cfg.cell() == CellKind.LSTM;
-        b.input(cfg.batchFirst() ? GraphBuilder.valueInfo("input", f, "batch", "seq", cfg.inputSize())
-                : GraphBuilder.valueInfo("input", f, "seq", "batch", cfg.inputSize()));
-        b.input(GraphBuilder.valueInfo("h0", f, states, "batch", cfg.outputSize()));
-        if (lstm) {
-            b.input(GraphBuilder.valueInfo("c0", f, states, "batch", cfg.hiddenSize()));
-        }
-        for (String reserved : List.of("output", "h_n", "c_n")) {
-            b.fresh(reserved);
-        }
-        String x = cfg.batchFirst() ? b.op("Transpose", "input_time_major", List.of("input"), GraphBuilder.intsAttr("perm", 1, 0, 2))
-                : "input";
+        String x = OnnxWriter.interfaceInputs(b, cfg, f);
         List<String> hN = new ArrayList<>();
         List<String> cN = new ArrayList<>();
         List<RecurrentNode> layers = found.layers();
@@ -130,21 +119,7 @@ public record ExtractedNetwork(String name, RecurrentNetwork network, ModelProto
                 cN.add(outputs.get(2));
             }
         }
-        if (cfg.batchFirst()) {
-            b.opTo("Transpose", "output", List.of(x), GraphBuilder.intsAttr("perm", 1, 0, 2));
-        } else {
-            b.opTo("Identity", "output", List.of(x));
-        }
-        OnnxWriter.stack(b, "h_n", hN);
-        if (lstm) {
-            OnnxWriter.stack(b, "c_n", cN);
-        }
-        b.output(cfg.batchFirst() ? GraphBuilder.valueInfo("output", f, "batch", "seq", dirs * cfg.outputSize())
-                : GraphBuilder.valueInfo("output", f, "seq", "batch", dirs * cfg.outputSize()));
-        b.output(GraphBuilder.valueInfo("h_n", f, states, "batch", cfg.outputSize()));
-        if (lstm) {
-            b.output(GraphBuilder.valueInfo("c_n", f, states, "batch", cfg.hiddenSize()));
-        }
+        OnnxWriter.interfaceOutputs(b, cfg, f, x, hN, cN);
         return ModelProto.newBuilder()
                 .setIrVersion(OnnxOpsets.irVersion(OPSET))
                 .setProducerName("rnnport")

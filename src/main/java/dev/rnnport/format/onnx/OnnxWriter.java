@@ -138,24 +138,11 @@ public final class OnnxWriter implements FormatWriter {
         int f = float64 ? TensorProto.DataType.DOUBLE_VALUE : TensorProto.DataType.FLOAT_VALUE;
         GraphBuilder b = new GraphBuilder(op, cfg.cell().moduleName().toLowerCase(java.util.Locale.ROOT), f);
         int dirs = cfg.directions();
-        int states = dirs * cfg.numLayers();
         boolean lstm = cfg.cell() == CellKind.LSTM;
-        b.input(cfg.batchFirst() ? GraphBuilder.valueInfo("input", f, "batch", "seq", cfg.inputSize())
-                : GraphBuilder.valueInfo("input", f, "seq", "batch", cfg.inputSize()));
-        b.input(GraphBuilder.valueInfo("h0", f, states, "batch", cfg.outputSize()));
-        if (lstm) {
-            b.input(GraphBuilder.valueInfo("c0", f, states, "batch", cfg.hiddenSize()));
-        }
+        String x = interfaceInputs(b, cfg, f);
         String lengths = "";
         if (withLengths) {
             b.input(GraphBuilder.valueInfo("lengths", TensorProto.DataType.INT64_VALUE, "batch"));
-        }
-        for (String reserved : List.of("output", "h_n", "c_n")) {
-            b.fresh(reserved);
-        }
-        String x = cfg.batchFirst() ? b.op("Transpose", "input_time_major", List.of("input"), GraphBuilder.intsAttr("perm", 1, 0, 2))
-                : "input";
-        if (withLengths) {
             lengths = cfg.projSize() > 0 ? "lengths"
                     : b.op("Cast", "sequence_lens", List.of("lengths"), GraphBuilder.intAttr("to", TensorProto.DataType.INT32_VALUE));
         }
@@ -175,21 +162,7 @@ public final class OnnxWriter implements FormatWriter {
                 cN.add(outs.get(2));
             }
         }
-        if (cfg.batchFirst()) {
-            b.opTo("Transpose", "output", List.of(x), GraphBuilder.intsAttr("perm", 1, 0, 2));
-        } else {
-            b.opTo("Identity", "output", List.of(x));
-        }
-        stack(b, "h_n", hN);
-        if (lstm) {
-            stack(b, "c_n", cN);
-        }
-        b.output(cfg.batchFirst() ? GraphBuilder.valueInfo("output", f, "batch", "seq", dirs * cfg.outputSize())
-                : GraphBuilder.valueInfo("output", f, "seq", "batch", dirs * cfg.outputSize()));
-        b.output(GraphBuilder.valueInfo("h_n", f, states, "batch", cfg.outputSize()));
-        if (lstm) {
-            b.output(GraphBuilder.valueInfo("c_n", f, states, "batch", cfg.hiddenSize()));
-        }
+        interfaceOutputs(b, cfg, f, x, hN, cN);
         ModelProto.Builder m = ModelProto.newBuilder()
                 .setIrVersion(OnnxOpsets.irVersion(op))
                 .setProducerName("rnnport")
@@ -209,6 +182,52 @@ public final class OnnxWriter implements FormatWriter {
     }
 
     /** Y [seq, dirs, batch, hidden] to the next layer's input [seq, batch, dirs*hidden], forward first. */
+    /**
+     * Declares the interface every model rnnport builds takes, PyTorch's: {@code input} in the
+     * network's batch_first layout, {@code h0} and, for an LSTM, {@code c0} (D*num_layers, batch,
+     * size); reserves the output names. Returns the name of the time-major sequence to feed the
+     * first layer.
+     */
+    static String interfaceInputs(GraphBuilder b, NetworkConfig cfg, int elemType) {
+        int states = cfg.directions() * cfg.numLayers();
+        b.input(cfg.batchFirst() ? GraphBuilder.valueInfo("input", elemType, "batch", "seq", cfg.inputSize())
+                : GraphBuilder.valueInfo("input", elemType, "seq", "batch", cfg.inputSize()));
+        b.input(GraphBuilder.valueInfo("h0", elemType, states, "batch", cfg.outputSize()));
+        if (cfg.cell() == CellKind.LSTM) {
+            b.input(GraphBuilder.valueInfo("c0", elemType, states, "batch", cfg.hiddenSize()));
+        }
+        for (String reserved : List.of("output", "h_n", "c_n")) {
+            b.fresh(reserved);
+        }
+        return cfg.batchFirst() ? b.op("Transpose", "input_time_major", List.of("input"), GraphBuilder.intsAttr("perm", 1, 0, 2))
+                : "input";
+    }
+
+    /**
+     * Ends the graph with PyTorch's outputs: {@code output} from the last layer's time-major
+     * sequence {@code x} (batch-major again when batch_first), {@code h_n} and {@code c_n} stacked
+     * from each layer's final states.
+     */
+    static void interfaceOutputs(GraphBuilder b, NetworkConfig cfg, int elemType, String x, List<String> hN, List<String> cN) {
+        boolean lstm = cfg.cell() == CellKind.LSTM;
+        int dirs = cfg.directions();
+        if (cfg.batchFirst()) {
+            b.opTo("Transpose", "output", List.of(x), GraphBuilder.intsAttr("perm", 1, 0, 2));
+        } else {
+            b.opTo("Identity", "output", List.of(x));
+        }
+        stack(b, "h_n", hN);
+        if (lstm) {
+            stack(b, "c_n", cN);
+        }
+        b.output(cfg.batchFirst() ? GraphBuilder.valueInfo("output", elemType, "batch", "seq", dirs * cfg.outputSize())
+                : GraphBuilder.valueInfo("output", elemType, "seq", "batch", dirs * cfg.outputSize()));
+        b.output(GraphBuilder.valueInfo("h_n", elemType, dirs * cfg.numLayers(), "batch", cfg.outputSize()));
+        if (lstm) {
+            b.output(GraphBuilder.valueInfo("c_n", elemType, dirs * cfg.numLayers(), "batch", cfg.hiddenSize()));
+        }
+    }
+
     static String concatDirections(GraphBuilder b, String y, int dirs, int layer) {
         if (dirs == 1) {
             return b.squeeze("Y_l" + layer + "_squeezed", y, 1);
