@@ -31,7 +31,7 @@ public class RnnportException extends RuntimeException {
      * @param message the one line a user sees
      */
     public RnnportException(Kind kind, String message) {
-        super(message);
+        super(printable(message));
         this.kind = kind;
     }
 
@@ -41,9 +41,21 @@ public class RnnportException extends RuntimeException {
      * @param cause   the underlying failure, kept for debugging; its message is not shown
      */
     public RnnportException(Kind kind, String message, Throwable cause) {
-        super(message, cause);
+        super(printable(message), cause);
         this.kind = kind;
     }
+
+    /**
+     * {@code s} with every control or line-breaking character shown as '?'. Messages quote names
+     * from files, and a hostile file's names may hold newlines or terminal escapes: made here,
+     * every message of the family is one printable line, whichever reader or writer built it.
+     */
+    public static String printable(String s) {
+        return s == null ? null : UNPRINTABLE.matcher(s).replaceAll("?");
+    }
+
+    private static final java.util.regex.Pattern UNPRINTABLE =
+            java.util.regex.Pattern.compile("[\\p{Cntrl}\\x{2028}\\x{2029}\\x{85}]");
 
     /** @return what kind of failure this is */
     public Kind kind() {

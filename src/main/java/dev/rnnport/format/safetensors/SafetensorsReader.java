@@ -11,11 +11,7 @@ import java.util.List;
 public final class SafetensorsReader implements FormatReader {
     @Override
     public List<NamedNetwork> read(Path file) throws IOException {
-        try {
-            SafetensorsFile f = SafetensorsFile.read(file);
-            return StateDictNetworks.find(f.tensors(), f.metadata(), file.toString());
-        } catch (dev.rnnport.ModelException e) {
-            throw dev.rnnport.util.Printable.oneLine(e); // tensor names from the header may hold newlines
-        }
+        SafetensorsFile f = SafetensorsFile.read(file);
+        return StateDictNetworks.find(f.tensors(), f.metadata(), file.toString());
     }
 }

@@ -12,7 +12,6 @@ import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.ParameterNames;
 import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.tensor.Tensor;
-import dev.rnnport.util.Printable;
 import dev.rnnport.util.ReadLimits;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -73,8 +72,6 @@ public final class TorchReader implements FormatReader {
             return out;
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause(); // a read failure inside the unpickler's buffered input
-        } catch (ModelException e) {
-            throw Printable.oneLine(e); // names from the pickle may hold newlines
         }
     }
 
@@ -102,8 +99,6 @@ public final class TorchReader implements FormatReader {
             return torch.foreignGlobals();
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
-        } catch (ModelException e) {
-            throw Printable.oneLine(e);
         }
     }
 
