@@ -107,7 +107,7 @@ class HelpTest {
 
     @Test
     void versionIsThePomsVersion() throws Exception {
-        Matcher m = Pattern.compile("<artifactId>rnnport</artifactId>\\s*<version>([^<]+)</version>")
+        Matcher m = Pattern.compile("<artifactId>rnnport-parent</artifactId>\\s*<version>([^<]+)</version>")
                 .matcher(Files.readString(Path.of("pom.xml")));
         assertTrue(m.find(), "the pom's version");
         for (String flag : new String[] {"--version", "-V"}) {

@@ -24,7 +24,9 @@ import java.util.stream.Stream;
  * from, so the run digs into the error paths it reaches rather than only the seeds' surface.
  */
 final class FuzzSession {
-    static final Path CORPUS = Path.of("src/test/resources/dev/rnnport/fuzz/JazzerReaderFuzzTestInputs");
+    /** The core module's folder (tests run from the repository's root). */
+    private static final Path MODULE = Path.of(System.getProperty("rnnport.module.dir", "."));
+    static final Path CORPUS = MODULE.resolve("src/test/resources/dev/rnnport/fuzz/JazzerReaderFuzzTestInputs");
 
     /** What a run did: executions, time, distinct refusals, and one finding per kind. */
     record Result(String target, long executions, int replayed, double seconds, int refusals,
@@ -101,11 +103,11 @@ final class FuzzSession {
 
     /** Findings to target/fuzz-findings/TARGET/, the figures to target/fuzz-stats/TARGET.txt. */
     private static void save(Result r) throws IOException {
-        Path stats = Path.of("target", "fuzz-stats");
+        Path stats = MODULE.resolve("target/fuzz-stats");
         Files.createDirectories(stats);
         Files.writeString(stats.resolve(r.target() + ".txt"), r.summary() + "\n");
         for (FuzzRunner.Finding f : r.findings().values()) {
-            Path dir = Path.of("target", "fuzz-findings", f.target());
+            Path dir = MODULE.resolve("target/fuzz-findings").resolve(f.target());
             Files.createDirectories(dir);
             String id;
             try {
