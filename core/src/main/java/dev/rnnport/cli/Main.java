@@ -22,8 +22,6 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "rnnport", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Moves LSTM/GRU/RNN networks between PyTorch, ONNX and Keras and runs them natively.",
-        subcommands = {InspectCommand.class, RunCommand.class, ConvertCommand.class, VerifyCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 parity failure, 2 usage error (the command line is wrong),",
                 "3 bad input (a file is missing, unreadable, malformed, unsupported or unsafe).",
                 "'rnnport help COMMAND' or 'rnnport COMMAND --help' shows a command's options and an example."})
@@ -32,6 +30,14 @@ public final class Main {
     public static final int PARITY_FAILURE = 1;
     public static final int USAGE = 2;
     public static final int BAD_INPUT = 3;
+
+    /**
+     * The subcommands, in the order help lists them. Not in the {@code @Command} annotation: picocli
+     * reads every option of every listed command when the command line is made, which is a good
+     * part of a short command's start-up; {@link #commandLine} adds only the command asked for.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(InspectCommand.class, RunCommand.class, ConvertCommand.class,
+            VerifyCommand.class, BenchCommand.class, CommandLine.HelpCommand.class);
 
     /** Accepted anywhere on the line; read from the arguments themselves, before parsing can fail. */
     @Option(names = "--debug", hidden = true, scope = ScopeType.INHERIT,
@@ -50,7 +56,7 @@ public final class Main {
     /** Runs one command line with its standard output and error going to the given writers. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
         boolean debug = wantsDebug(args);
-        CommandLine cmd = new CommandLine(new Main());
+        CommandLine cmd = commandLine(args);
         // Every command answers -h and --help, whoever adds it.
         for (CommandLine sub : cmd.getSubcommands().values()) {
             CommandSpec spec = sub.getCommandSpec();
@@ -64,6 +70,41 @@ public final class Main {
         cmd.setExecutionExceptionHandler((ex, line, parsed) -> report(line, ex, debug));
         cmd.setParameterExceptionHandler((ex, args2) -> usageError(ex, debug));
         return cmd.execute(args);
+    }
+
+    /**
+     * The command line for {@code args}: with only the subcommand they name when they name one
+     * (its help and errors are the same), else with every subcommand (the overall help, the help
+     * command, a misspelt command's suggestions). {@code commandLine()} has them all.
+     */
+    static CommandLine commandLine(String... args) {
+        CommandLine cmd = new CommandLine(new Main());
+        Class<?> named = namedSubcommand(args);
+        for (Class<?> c : SUBCOMMANDS) {
+            if (named == null || c == named) {
+                cmd.addSubcommand(c);
+            }
+        }
+        return cmd;
+    }
+
+    /** The subcommand the first word that is not an option names (Main's own options take no values), but not help. */
+    private static Class<?> namedSubcommand(String[] args) {
+        for (String a : args) {
+            if (a.equals("--")) {
+                return null;
+            }
+            if (!a.startsWith("-")) {
+                for (Class<?> c : SUBCOMMANDS) {
+                    Command command = c.getAnnotation(Command.class);
+                    if (c != CommandLine.HelpCommand.class && (command.name().equals(a) || Arrays.asList(command.aliases()).contains(a))) {
+                        return c;
+                    }
+                }
+                return null;
+            }
+        }
+        return null;
     }
 
     private static boolean wantsDebug(String[] args) {

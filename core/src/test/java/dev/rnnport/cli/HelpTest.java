@@ -58,7 +58,7 @@ class HelpTest {
 
     @Test
     void everyOptionAndParameterSaysWhatItDoes() {
-        CommandLine cmd = new CommandLine(new Main());
+        CommandLine cmd = Main.commandLine();
         for (String c : COMMANDS) {
             for (OptionSpec o : cmd.getSubcommands().get(c).getCommandSpec().options()) {
                 assertTrue(o.hidden() || o.description().length > 0 && !o.description()[0].isBlank(), c + " " + o.longestName());
