@@ -12,6 +12,8 @@ import dev.rnnport.tensor.DType;
 import dev.rnnport.tensor.Tensor;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 
@@ -28,6 +30,8 @@ final class GraphBuilder {
     private final Set<String> nodeNames;
     private final boolean declareInitializers;
     private final int floatType;
+    /** Weights whose bytes are made when the model is written, by initializer name; null in a subgraph, which holds its own. */
+    private final Map<String, StreamedModel.WeightSource> deferred;
 
     GraphBuilder(int opset, String name) {
         this(opset, name, TensorProto.DataType.FLOAT_VALUE);
@@ -35,12 +39,14 @@ final class GraphBuilder {
 
     /** @param floatType the element type of weights and float values: FLOAT or DOUBLE */
     GraphBuilder(int opset, String name, int floatType) {
-        this(opset, name, new HashSet<>(), new HashSet<>(), OnnxOpsets.initializersAreInputs(opset), floatType);
+        this(opset, name, new HashSet<>(), new HashSet<>(), OnnxOpsets.initializersAreInputs(opset), floatType,
+                new LinkedHashMap<>());
     }
 
     private GraphBuilder(int opset, String name, Set<String> names, Set<String> nodeNames, boolean declareInitializers,
-                         int floatType) {
+                         int floatType, Map<String, StreamedModel.WeightSource> deferred) {
         this.opset = opset;
+        this.deferred = deferred;
         this.floatType = floatType;
         this.names = names;
         this.nodeNames = nodeNames;
@@ -50,7 +56,7 @@ final class GraphBuilder {
 
     /** A builder for a subgraph (Loop body) whose names cannot clash with this graph's. */
     GraphBuilder child(String name) {
-        return new GraphBuilder(opset, name, names, nodeNames, false, floatType);
+        return new GraphBuilder(opset, name, names, nodeNames, false, floatType, null);
     }
 
     /** The element type of the weights and float values of this graph (FLOAT or DOUBLE). */
@@ -64,8 +70,36 @@ final class GraphBuilder {
         return OnnxTensors.toProto("", Tensor.of(dbl ? DType.F64 : DType.F32, shape, values), floatType);
     }
 
+    /**
+     * A weight of {@link #floatType()} as an initializer whose bytes {@code values} makes when the
+     * model is written ({@link StreamedModel}); in a subgraph, made now.
+     */
+    String weightInitializer(String base, int[] shape, WeightBlocks values) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName("").setDataType(floatType);
+        for (int d : shape) {
+            t.addDims(d);
+        }
+        if (deferred == null) {
+            ByteString.Output bytes = ByteString.newOutput();
+            try {
+                values.writeTo(bytes);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e); // in memory: cannot happen
+            }
+            return initializer(base, t.setRawData(bytes.toByteString()).build());
+        }
+        String n = initializer(base, t.build());
+        deferred.put(n, values);
+        return n;
+    }
+
     GraphProto build() {
         return graph.build();
+    }
+
+    /** The weights {@link #weightInitializer} left to be made when the model is written, by initializer name. */
+    Map<String, StreamedModel.WeightSource> deferredWeights() {
+        return deferred == null ? Map.of() : deferred;
     }
 
     /** {@code base}, or base_2, base_3... when taken. */

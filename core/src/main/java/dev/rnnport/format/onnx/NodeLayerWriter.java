@@ -44,33 +44,34 @@ final class NodeLayerWriter {
         int hidden = cfg.hiddenSize();
         int[] src = layout.irGateSources(cell);
         int in = cfg.layerInputSize(layer);
-        double[] w = new double[dirs * gates * hidden * in];
-        double[] r = new double[dirs * gates * hidden * hidden];
-        double[] bias = cfg.bias() ? new double[dirs * 2 * gates * hidden] : null;
+        DType encoding = b.floatType() == TensorProto.DataType.DOUBLE_VALUE ? DType.F64 : DType.F32;
+        WeightBlocks w = new WeightBlocks(encoding, (long) dirs * gates * hidden * in);
+        WeightBlocks r = new WeightBlocks(encoding, (long) dirs * gates * hidden * hidden);
+        WeightBlocks bias = cfg.bias() ? new WeightBlocks(encoding, (long) dirs * 2 * gates * hidden) : null;
         boolean peep = net.weights(layer, false).peephole() != null;
-        double[] p = peep ? new double[dirs * 3 * hidden] : null;
+        WeightBlocks p = peep ? new WeightBlocks(encoding, (long) dirs * 3 * hidden) : null;
         for (int d = 0; d < dirs; d++) {
             DirectionWeights dw = net.weights(layer, d == 1);
-            scatter(dw.wIh(), w, d * gates * hidden * in, src, hidden * in);
-            scatter(dw.wHh(), r, d * gates * hidden * hidden, src, hidden * hidden);
+            scatter(dw.wIh(), w, (long) d * gates * hidden * in, src, hidden * in);
+            scatter(dw.wHh(), r, (long) d * gates * hidden * hidden, src, hidden * hidden);
             if (bias != null) {
                 int first = layout.inputBiasFirst() ? 0 : 1;
-                scatter(dw.bIh(), bias, (2 * d + first) * gates * hidden, src, hidden);
-                scatter(dw.bHh(), bias, (2 * d + 1 - first) * gates * hidden, src, hidden);
+                scatter(dw.bIh(), bias, (long) (2 * d + first) * gates * hidden, src, hidden);
+                scatter(dw.bHh(), bias, (long) (2 * d + 1 - first) * gates * hidden, src, hidden);
             }
             if (peep) {
-                scatter(dw.peephole(), p, d * 3 * hidden, layout.irPeepholeSources(), hidden);
+                scatter(dw.peephole(), p, (long) d * 3 * hidden, layout.irPeepholeSources(), hidden);
             }
         }
         List<String> inputs = new ArrayList<>(List.of(x,
-                b.initializer("W" + suffix, weight(new int[] {dirs, gates * hidden, in}, w)),
-                b.initializer("R" + suffix, weight(new int[] {dirs, gates * hidden, hidden}, r)),
-                bias == null ? "" : b.initializer("B" + suffix, weight(new int[] {dirs, 2 * gates * hidden}, bias)),
+                b.weightInitializer("W" + suffix, new int[] {dirs, gates * hidden, in}, w),
+                b.weightInitializer("R" + suffix, new int[] {dirs, gates * hidden, hidden}, r),
+                bias == null ? "" : b.weightInitializer("B" + suffix, new int[] {dirs, 2 * gates * hidden}, bias),
                 lengths, h0));
         if (cell == CellKind.LSTM) {
             inputs.add(c0);
             if (peep) {
-                inputs.add(b.initializer("P" + suffix, weight(new int[] {dirs, 3 * hidden}, p)));
+                inputs.add(b.weightInitializer("P" + suffix, new int[] {dirs, 3 * hidden}, p));
             }
         }
         List<String> outputs = new ArrayList<>(List.of(b.fresh("Y" + suffix), b.fresh("Y_h" + suffix)));
@@ -84,14 +85,10 @@ final class NodeLayerWriter {
     }
 
     /** IR block k of {@code t} goes to ONNX block src[k] of {@code into} at {@code offset}. */
-    private static void scatter(Tensor t, double[] into, int offset, int[] src, int block) {
+    private static void scatter(Tensor t, WeightBlocks into, long offset, int[] src, int block) {
         for (int k = 0; k < src.length; k++) {
-            System.arraycopy(t.data(), k * block, into, offset + src[k] * block, block);
+            into.place(offset + (long) src[k] * block, t, k * block, block);
         }
-    }
-
-    private TensorProto weight(int[] shape, double[] values) {
-        return b.weight(shape, values);
     }
 
     private void attributes(NodeProto.Builder n) {

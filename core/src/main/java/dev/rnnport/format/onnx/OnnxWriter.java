@@ -77,19 +77,21 @@ public final class OnnxWriter implements FormatWriter {
     @Override
     public void write(RecurrentNetwork network, Path file, WriteOptions options) throws IOException {
         requireCanHold(network, options, file, "ONNX");
-        ModelProto model;
+        StreamedModel streamed;
         try {
-            model = toModel(network, options.opset(), false, options.dtype() == DType.F64);
+            streamed = toStreamedModel(network, options.opset(), false, options.dtype() == DType.F64);
         } catch (ModelException e) {
             throw new ModelException(file + ": cannot write ONNX: " + e.getMessage(), e);
         }
-        if (options.externalData() || ExternalDataWriter.weightBytes(model) > EXTERNAL_THRESHOLD) {
+        if (options.externalData() || streamed.weightBytes() > EXTERNAL_THRESHOLD) {
+            ModelProto model = streamed.materialize();
             String location = file.getFileName() + ".data";
             ModelProto[] referring = new ModelProto[1];
             AtomicFiles.write(file.resolveSibling(location), out -> referring[0] = ExternalDataWriter.moveOut(model, location, out));
             AtomicFiles.write(file, referring[0]::writeTo);
         } else {
-            AtomicFiles.write(file, model::writeTo);
+            // Streamed: the weights go from the network to the file without a copy of the model in memory.
+            AtomicFiles.write(file, streamed::writeTo);
         }
     }
 
@@ -127,6 +129,15 @@ public final class OnnxWriter implements FormatWriter {
      *                    recurrent kernels do not run, but other runtimes and rnnport do)
      */
     public static ModelProto toModel(RecurrentNetwork network, int opset, boolean withLengths, boolean float64) {
+        try {
+            return toStreamedModel(network, opset, withLengths, float64).materialize();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // written to memory: cannot happen
+        }
+    }
+
+    /** The model of {@link #toModel(RecurrentNetwork, int, boolean, boolean)}, its recurrent weights made only when written. */
+    static StreamedModel toStreamedModel(RecurrentNetwork network, int opset, boolean withLengths, boolean float64) {
         int op = OnnxOpsets.choose(opset);
         NetworkConfig cfg = network.config();
         if (cfg.projSize() > 0) {
@@ -178,7 +189,7 @@ public final class OnnxWriter implements FormatWriter {
             // Inference ignores dropout; kept so that converting back to PyTorch restores the module's setting.
             m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(DROPOUT_KEY).setValue(Double.toString(cfg.dropout())));
         }
-        return m.build();
+        return new StreamedModel(m.build(), b.deferredWeights());
     }
 
     /** Y [seq, dirs, batch, hidden] to the next layer's input [seq, batch, dirs*hidden], forward first. */

@@ -71,13 +71,40 @@ public record SafetensorsFile(Map<String, Tensor> tensors, Map<String, String> m
             }
             limits.checkBytes(decoded, file + ": reading its " + entries.size() + " tensors");
             Map<String, Tensor> tensors = new LinkedHashMap<>();
+            ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
             for (Entry e : entries) {
-                ByteBuffer b = readFully(ch, dataStart + e.begin, (int) (e.end - e.begin)).order(ByteOrder.LITTLE_ENDIAN);
-                int count = Math.toIntExact(Shapes.size(e.shape));
-                tensors.put(e.name, Tensor.of(e.dtype, e.shape, RawValues.decode(b, e.dtype, count)));
+                tensors.put(e.name, readTensor(ch, dataStart + e.begin, e, chunk));
             }
             return new SafetensorsFile(tensors, metadata);
         }
+    }
+
+    /** Bytes read from the file at a time: the values are decoded chunk by chunk, never held whole as bytes. */
+    private static final int CHUNK = 1 << 20;
+
+    /** One tensor's values, float32 kept as floats, read through {@code chunk} (outside the heap). */
+    private static Tensor readTensor(FileChannel ch, long position, Entry e, ByteBuffer chunk) throws IOException {
+        int count = Math.toIntExact(Shapes.size(e.shape));
+        int width = e.dtype.bytes();
+        float[] floats = e.dtype == DType.F32 ? new float[count] : null;
+        double[] doubles = floats == null ? new double[count] : null;
+        for (int done = 0; done < count; ) {
+            int n = Math.min(count - done, CHUNK / width);
+            chunk.clear().limit(n * width);
+            while (chunk.hasRemaining()) {
+                if (ch.read(chunk, position + (long) done * width + chunk.position()) < 0) {
+                    throw new IOException("unexpected end of file");
+                }
+            }
+            chunk.flip();
+            if (floats != null) {
+                chunk.asFloatBuffer().get(floats, done, n);
+            } else {
+                System.arraycopy(RawValues.decode(chunk, e.dtype, n), 0, doubles, done, n);
+            }
+            done += n;
+        }
+        return floats != null ? Tensor.ofFloats(e.shape, floats) : Tensor.of(e.dtype, e.shape, doubles);
     }
 
     private static void parseHeader(Path file, String header, long dataSize, List<Entry> entries, Map<String, String> metadata) {

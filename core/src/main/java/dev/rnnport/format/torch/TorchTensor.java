@@ -140,7 +140,9 @@ final class TorchTensor implements FormatValue {
         byte[] bytes = reader.read(storage, offset * dtype.size(), (int) span);
         ByteBuffer b = ByteBuffer.wrap(bytes).order(reader.order());
         if (isContiguous()) {
-            return Tensor.of(target, size, RawValues.decode(b, target, count));
+            // float32 stays float32: half the memory of doubles, and big networks are float32.
+            return target == DType.F32 ? Tensor.ofFloats(size, RawValues.decodeFloats(b, count))
+                    : Tensor.of(target, size, RawValues.decode(b, target, count));
         }
         double[] spanValues = RawValues.decode(b, target, (int) (extent - offset));
         double[] out = new double[count];

@@ -247,8 +247,9 @@ final class ZipTorchFile extends TorchFile {
         }
         try (InputStream in = zip.getInputStream(e)) {
             in.skipNBytes(start);
-            byte[] b = in.readNBytes(length);
-            if (b.length != length) {
+            // Straight into one array of the right size: readNBytes(int) would gather 8 KiB pieces and copy them again.
+            byte[] b = new byte[length];
+            if (in.readNBytes(b, 0, length) != length) {
                 throw new ModelException(file + ": record " + e.getName() + " ends early (truncated file?)");
             }
             return b;
