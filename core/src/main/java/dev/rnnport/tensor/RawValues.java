@@ -45,17 +45,6 @@ public final class RawValues {
         }
     }
 
-    /**
-     * Reads {@code count} float32 values from {@code b} (its byte order applies) as floats: what
-     * the readers of big files keep, half the memory of {@link #decode}.
-     */
-    public static float[] decodeFloats(ByteBuffer b, int count) {
-        float[] out = new float[count];
-        b.asFloatBuffer().get(out);
-        b.position(b.position() + 4 * count);
-        return out;
-    }
-
     /** bfloat16 is the upper half of a float's bits. */
     public static float bfloat16ToFloat(short bits) {
         return Float.intBitsToFloat((bits & 0xffff) << 16);

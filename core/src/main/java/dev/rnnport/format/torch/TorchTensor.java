@@ -137,12 +137,16 @@ final class TorchTensor implements FormatValue {
         if (count == 0) {
             return Tensor.of(target, size, new double[0]);
         }
+        if (target == DType.F32 && dtype.size() == 4 && isContiguous()) {
+            // float32 stays float32 (half the memory of doubles), decoded as it is read.
+            float[] values = new float[count];
+            reader.readFloats(storage, offset * 4, values);
+            return Tensor.ofFloats(size, values);
+        }
         byte[] bytes = reader.read(storage, offset * dtype.size(), (int) span);
         ByteBuffer b = ByteBuffer.wrap(bytes).order(reader.order());
         if (isContiguous()) {
-            // float32 stays float32: half the memory of doubles, and big networks are float32.
-            return target == DType.F32 ? Tensor.ofFloats(size, RawValues.decodeFloats(b, count))
-                    : Tensor.of(target, size, RawValues.decode(b, target, count));
+            return Tensor.of(target, size, RawValues.decode(b, target, count));
         }
         double[] spanValues = RawValues.decode(b, target, (int) (extent - offset));
         double[] out = new double[count];

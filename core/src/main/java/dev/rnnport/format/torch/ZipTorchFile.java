@@ -12,6 +12,7 @@ import dev.rnnport.format.torch.pickle.Unpickler;
 import dev.rnnport.util.ReadLimits;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -247,15 +248,58 @@ final class ZipTorchFile extends TorchFile {
         }
         try (InputStream in = zip.getInputStream(e)) {
             in.skipNBytes(start);
-            // Straight into one array of the right size: readNBytes(int) would gather 8 KiB pieces and copy them again.
             byte[] b = new byte[length];
-            if (in.readNBytes(b, 0, length) != length) {
+            if (readInPieces(in, b) != length) {
                 throw new ModelException(file + ": record " + e.getName() + " ends early (truncated file?)");
             }
             return b;
         } catch (java.io.EOFException | ZipException ex) {
             throw new ModelException(file + ": record " + e.getName() + " is damaged or truncated (" + ex.getMessage() + ")");
         }
+    }
+
+    /** Decodes 64 KiB at a time from the record into {@code into}: the storage's bytes are never held whole. */
+    @Override
+    public void readFloats(StorageRef storage, long offset, float[] into) throws IOException {
+        ZipEntry e = zip.getEntry(storage.record());
+        long start = storage.byteOffset() + offset;
+        long length = 4L * into.length;
+        if (start + length > e.getSize()) {
+            throw new ModelException(file + ": read past the end of record " + e.getName());
+        }
+        try (InputStream in = zip.getInputStream(e)) {
+            in.skipNBytes(start);
+            byte[] piece = new byte[1 << 16];
+            ByteBuffer view = ByteBuffer.wrap(piece).order(order);
+            for (int done = 0; done < into.length; ) {
+                int n = Math.min(piece.length / 4, into.length - done);
+                if (in.readNBytes(piece, 0, 4 * n) != 4 * n) {
+                    throw new ModelException(file + ": record " + e.getName() + " ends early (truncated file?)");
+                }
+                view.clear();
+                view.asFloatBuffer().get(into, done, n);
+                done += n;
+            }
+        } catch (java.io.EOFException | ZipException ex) {
+            throw new ModelException(file + ": record " + e.getName() + " is damaged or truncated (" + ex.getMessage() + ")");
+        }
+    }
+
+    /**
+     * Fills {@code b} from {@code in} 64 KiB at a time and returns how much was read. Straight into
+     * the one array: readNBytes(int) would gather 8 KiB pieces and copy them again, and one read of
+     * the whole length makes the JDK take a native buffer of that size for every storage.
+     */
+    private static int readInPieces(InputStream in, byte[] b) throws IOException {
+        int done = 0;
+        while (done < b.length) {
+            int n = in.read(b, done, Math.min(1 << 16, b.length - done));
+            if (n < 0) {
+                break;
+            }
+            done += n;
+        }
+        return done;
     }
 
     @Override
