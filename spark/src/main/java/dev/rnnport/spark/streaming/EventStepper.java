@@ -20,10 +20,10 @@ import org.apache.spark.sql.types.StructType;
  * Advances one key's network over its events, run by Spark once per key and micro-batch (with the
  * key's new events) or when the key's event-time timeout fires (with none).
  *
- * <p>New events are buffered in the key's {@link KeyState}. Events at or before the watermark are
- * then stepped in time order and emitted; no event at or before the watermark can arrive any more
- * (Spark drops such late rows before they reach this function), so stepping them now gives the
- * same outputs as running the whole sequence in time order. The key's timeout is set to fire when
+ * <p>New events are buffered in the key's {@link KeyState}. Events at or before the current watermark
+ * are then stepped in time order and emitted. This keeps time order: Spark drops, before this
+ * function, every row at or before the watermark of the micro-batch before, so whatever arrives from
+ * now on is later than the current watermark, hence later than every event stepped so far. The key's timeout is set to fire when
  * the watermark passes its earliest waiting event, or, with none waiting, when the key has been idle
  * for the state timeout, which removes its state.
  *

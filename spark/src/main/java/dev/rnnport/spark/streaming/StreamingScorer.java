@@ -23,12 +23,16 @@ import org.apache.spark.sql.streaming.OutputMode;
  *
  * <p>Events {@code (key, time, features)} may arrive in any order within the watermark. A key's
  * events wait in its state until the watermark passes their time and are then stepped in time order,
- * so a key's outputs equal {@link RecurrentNetwork#forward} over its events sorted by time. Events at
- * or behind the watermark when they arrive are dropped by Spark (counted in the query progress as
- * {@code numRowsDroppedByWatermark}). A key idle for longer than the state timeout (in event time,
- * as the watermark measures it) has its state removed and emits nothing for it; its next event starts
- * from zero state. State survives a restart from the query's checkpoint; the network is loaded once
- * per executor JVM and never stored in state.
+ * so a key's outputs equal {@link RecurrentNetwork#forward} over its events sorted by time (events of
+ * one key with equal times are stepped in arrival order). Late events are dropped by Spark, silently:
+ * Spark's stateful operators filter out input rows at or before the watermark of the previous
+ * micro-batch, before they reach the scorer. A key idle for longer than the state timeout (in event
+ * time, as the watermark measures it) has its state removed, emitting nothing; an event more than the
+ * state timeout after its key's previous one starts from zero state. State survives a restart from the
+ * query's checkpoint; the network is loaded once per executor JVM and never stored in state.
+ *
+ * <p>Outputs wait for the watermark: a key's last events are emitted only once later events (of any
+ * key) have moved the watermark past them.
  *
  * <pre>{@code
  * Dataset<Row> out = StreamingScorer.builder().modelPath(Path.of("model.pt"))

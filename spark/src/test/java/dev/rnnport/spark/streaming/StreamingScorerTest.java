@@ -69,31 +69,31 @@ class StreamingScorerTest {
     void lstmStreamEqualsForwardAcrossRestartAndExpiry() throws Exception {
         Random random = new Random(7);
         List<List<Event>> files = new ArrayList<>();
-        for (int f = 0; f < 5; f++) {
+        for (int f = 0; f < 4; f++) {
             files.add(new ArrayList<>());
         }
         List<Event> all = new ArrayList<>();
         for (int k = 0; k < 50; k++) {
             for (int i = 0; i < 20; i++) {
-                // Same file as its neighbours or the next: out of order, but at most 8 s behind the newest event seen.
+                // In the same file as its neighbours or the next: out of order within and across files, yet never
+                // behind the watermark (5 s behind the newest event seen in earlier files).
                 Event e = event(String.format("k%02d", k), T0 + i * 1000L + k, random);
-                files.get(Math.min(i / 4 + random.nextInt(2), 4)).add(e);
+                files.get(Math.min(i / 5 + random.nextInt(2), 3)).add(e);
                 all.add(e);
             }
         }
         files.forEach(f -> Collections.shuffle(f, random));
         EventFolder in = new EventFolder(tmp.resolve("in"), false);
-        StreamingScorer scorer = StreamingScorer.builder().modelPath(LSTM).watermark("10 seconds").stateTimeout("1 minute")
+        StreamingScorer scorer = StreamingScorer.builder().modelPath(LSTM).watermark("5 seconds").stateTimeout("1 minute")
                 .emitState(true).build();
 
-        for (int f = 0; f < 3; f++) {
-            in.add(files.get(f));
-        }
+        in.add(files.get(0));
+        in.add(files.get(1));
         run(scorer, in, false);
         assertTrue(outputs().count() > 0, "the first run emits the events its watermark passed");
 
+        in.add(files.get(2));
         in.add(files.get(3));
-        in.add(files.get(4));
         // k00 comes back after almost 5 minutes idle, with a clock key that moves the watermark past every other
         // key's last event plus the state timeout (their state expires), and then past k00's new events.
         List<Event> comeback = new ArrayList<>();
@@ -103,7 +103,7 @@ class StreamingScorerTest {
         comeback.add(event("~clock", T0 + 310_000, random));
         Collections.shuffle(comeback, random);
         in.add(comeback);
-        // The clock's last event moves the watermark to T0 + 390 s; Spark then runs one more batch without data
+        // The clock's last event moves the watermark to T0 + 395 s; Spark then runs one more batch without data
         // for the timeouts that watermark passes, which flushes k00's events.
         List<Event> end = List.of(event("~clock", T0 + 400_000, random));
         in.add(end);
@@ -111,7 +111,7 @@ class StreamingScorerTest {
         all.addAll(comeback);
         all.addAll(end);
 
-        long finalWatermark = T0 + 400_000 - 10_000;
+        long finalWatermark = T0 + 400_000 - 5_000;
         RecurrentNetwork net = Networks.load(LSTM);
         Map<String, List<Row>> byKey = byKey(outputs().collectAsList());
         Map<String, List<Event>> events = groupEvents(all, finalWatermark);
