@@ -67,6 +67,9 @@ final class EventStepper implements FlatMapGroupsWithStateFunction<String, Row, 
 
     @Override
     public Iterator<Row> call(String key, Iterator<Row> events, GroupState<KeyState> state) {
+        if (key == null) {
+            throw new UsageException("an event has no key (its key column is null); every event needs the key of its sequence");
+        }
         KeyState s = state.exists() ? state.get() : new KeyState();
         List<Pending> pending = pendingOf(s);
         while (events.hasNext()) {
@@ -81,11 +84,11 @@ final class EventStepper implements FlatMapGroupsWithStateFunction<String, Row, 
 
         long watermarkMicros = state.getCurrentWatermarkMs() * 1000;
         List<Row> out = new ArrayList<>();
+        RecurrentNetwork net = ExecutorModels.get(model);
         RecurrentStream stream = null;
         int done = 0;
         for (; done < pending.size() && pending.get(done).time() <= watermarkMicros; done++) {
             Pending e = pending.get(done);
-            RecurrentNetwork net = ExecutorModels.get(model);
             if (s.isStepped() && e.time() - s.getLastTimeMicros() > stateTimeoutMicros) {
                 stream = net.openStream(1); // idle longer than the state timeout: a new session from zero state
             } else if (stream == null) {
