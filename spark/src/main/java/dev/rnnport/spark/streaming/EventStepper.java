@@ -1,6 +1,7 @@
 package dev.rnnport.spark.streaming;
 
 import dev.rnnport.UsageException;
+import dev.rnnport.nn.CellKind;
 import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.nn.RecurrentStream;
 import java.util.ArrayList;
@@ -71,6 +72,8 @@ final class EventStepper implements FlatMapGroupsWithStateFunction<String, Row, 
             throw new UsageException("an event has no key (its key column is null); every event needs the key of its sequence");
         }
         KeyState s = state.exists() ? state.get() : new KeyState();
+        RecurrentNetwork net = ExecutorModels.get(model);
+        checkFits(key, s, net);
         List<Pending> pending = pendingOf(s);
         while (events.hasNext()) {
             Pending e = read(key, events.next());
@@ -84,7 +87,6 @@ final class EventStepper implements FlatMapGroupsWithStateFunction<String, Row, 
 
         long watermarkMicros = state.getCurrentWatermarkMs() * 1000;
         List<Row> out = new ArrayList<>();
-        RecurrentNetwork net = ExecutorModels.get(model);
         RecurrentStream stream = null;
         int done = 0;
         for (; done < pending.size() && pending.get(done).time() <= watermarkMicros; done++) {
@@ -118,6 +120,25 @@ final class EventStepper implements FlatMapGroupsWithStateFunction<String, Row, 
             state.remove();
         }
         return out.iterator();
+    }
+
+    /**
+     * A checkpoint keeps state across restarts, also across a change of model; state of another size
+     * would be misread, so it is refused with what to do.
+     */
+    private void checkFits(String key, KeyState s, RecurrentNetwork net) {
+        int layers = net.config().numLayers();
+        int h = layers * net.config().outputSize();
+        int c = net.config().cell() == CellKind.LSTM ? layers * net.config().hiddenSize() : 0;
+        long[] times = s.getPendingTimes() == null ? new long[0] : s.getPendingTimes();
+        int features = s.getPendingFeatures() == null ? 0 : s.getPendingFeatures().length;
+        boolean fits = (s.getH() == null || s.getH().length == h) && (s.getC() == null || s.getC().length == c)
+                && features == times.length * inputSize;
+        if (!fits) {
+            throw new UsageException("key '" + key + "': the checkpoint's state was made by another model (state of "
+                    + (s.getH() == null ? 0 : s.getH().length) + " hidden values, " + model.path() + " needs " + h
+                    + "); score with that model or start from a new checkpoint");
+        }
     }
 
     private Pending read(String key, Row row) {

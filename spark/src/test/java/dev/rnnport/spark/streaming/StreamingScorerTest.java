@@ -184,6 +184,20 @@ class StreamingScorerTest {
     }
 
     @Test
+    void aCheckpointOfAnotherModelIsRefused() throws Exception {
+        EventFolder in = new EventFolder(tmp.resolve("in"), false);
+        Random random = new Random(3);
+        // The clock moves the watermark past kept's events, so the LSTM's state is in the checkpoint.
+        in.add(List.of(event("kept", T0, random), event("kept", T0 + 1_000, random), event("~clock", T0 + 20_000, random)));
+        run(StreamingScorer.builder().modelPath(LSTM).build(), in, false);
+        assertEquals(2, outputs().count());
+        in.add(List.of(event("kept", T0 + 30_000, random)));
+        StreamingQueryException e = assertThrows(StreamingQueryException.class,
+                () -> run(StreamingScorer.builder().modelPath(GRU).build(), in, false));
+        assertTrue(rootMessage(e).startsWith("key 'kept': the checkpoint's state was made by another model"), rootMessage(e));
+    }
+
+    @Test
     void missingColumnIsNamed() {
         StreamingScorer scorer = StreamingScorer.builder().modelPath(LSTM).timeCol("when").build();
         UsageException e = assertThrows(UsageException.class, () -> scorer.score(spark.emptyDataFrame()));
