@@ -11,14 +11,18 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.rnnport.Networks;
 import dev.rnnport.UsageException;
 import dev.rnnport.nn.RecurrentNetwork;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -29,8 +33,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Streams events through Spark (local[2], a folder source, a Parquet sink with a checkpoint) and checks
@@ -44,8 +48,13 @@ class StreamingScorerTest {
 
     private static SparkSession spark;
 
-    @TempDir
-    Path tmp;
+    /**
+     * Each test's folder, under one folder per class deleted only after Spark has stopped: Spark's state
+     * store maintenance may still be writing into a checkpoint after the query ended, which made
+     * JUnit's per-test temporary folder fail to delete now and then.
+     */
+    private static Path folders;
+    private Path tmp;
 
     @BeforeAll
     static void startSpark() {
@@ -56,8 +65,26 @@ class StreamingScorerTest {
     }
 
     @AfterAll
-    static void stopSpark() {
+    static void stopSpark() throws IOException {
         spark.stop();
+        deleteQuietly(folders);
+    }
+
+    @BeforeEach
+    void newFolder() throws IOException {
+        if (folders == null) {
+            folders = Files.createTempDirectory("rnnport-streaming-test");
+        }
+        tmp = Files.createTempDirectory(folders, "test");
+    }
+
+    private static void deleteQuietly(Path dir) throws IOException {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     /**
