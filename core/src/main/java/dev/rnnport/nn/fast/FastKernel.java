@@ -27,10 +27,12 @@ public final class FastKernel implements DirectionKernel {
     static final long PARALLEL_MIN_FLOPS = 1L << 21;
     /**
      * Passes smaller than this (multiply-adds times two, all steps) run the plain-Java arithmetic
-     * even where the Vector API is present: until the JIT has compiled them, Vector API calls run
-     * hundreds of times slower than plain loops, and a small pass ends before that happens.
+     * even where the Vector API is present: a Vector API call that runs in the interpreter costs
+     * microseconds, and a pass this small is over in well under a millisecond either way. Larger
+     * passes get the vector code compiled within a few steps: every vector stays inside one method
+     * and each product method loops over a whole panel, so C2 takes it early (see VectorMath).
      */
-    static final long VECTOR_MIN_FLOPS = 1L << 25;
+    static final long VECTOR_MIN_FLOPS = 1L << 20;
     private static final DirectionKernel REFERENCE = new NaiveKernel();
 
     private final Simd simd;
@@ -131,7 +133,8 @@ public final class FastKernel implements DirectionKernel {
             this.projected = w.wHr != null;
             this.gruResetFirst = w.cell == CellKind.GRU && !w.linearBeforeReset;
             long flops = 2L * batch * ghp * (w.out + (projected ? w.hidden : 0));
-            this.parts = flops < PARALLEL_MIN_FLOPS ? 1 : Math.min(team.size(), unitPanels);
+            int units = w.unitBlocks ? w.unitBlockCount() : unitPanels;
+            this.parts = flops < PARALLEL_MIN_FLOPS ? 1 : Math.min(team.size(), units);
             this.xp = new float[steps * batch * ghp];
             this.hPrev = new float[batch * op];
             this.hNew = new float[batch * op];
@@ -214,6 +217,10 @@ public final class FastKernel implements DirectionKernel {
 
         /** Recurrent product and gates for this part's units; for most cells the whole step. */
         void cellPhase(int part) {
+            if (w.unitBlocks) {
+                fusedPhase(part);
+                return;
+            }
             int b0 = unitPanels * part / parts;
             int b1 = unitPanels * (part + 1) / parts;
             if (b0 == b1) {
@@ -252,6 +259,27 @@ public final class FastKernel implements DirectionKernel {
             }
             if (!projected && !gruResetFirst) {
                 finish(j0, j1);
+            }
+        }
+
+        /** LSTM, GRU with the reset gate after the product: product and gates in one pass per unit block. */
+        void fusedPhase(int part) {
+            int blocks = w.unitBlockCount();
+            int b0 = blocks * part / parts;
+            int b1 = blocks * (part + 1) / parts;
+            if (b0 == b1) {
+                return;
+            }
+            int gOff = t * batch * ghp;
+            if (w.cell == CellKind.LSTM) {
+                simd.lstmStep(hPrev, op, batch, w.wHh, b0, b1, xp, gOff, ghp, hp, c, hp, w.peephole,
+                        projected ? hCell : hNew, projected ? hp : op, p.valid(), t * batch, fn);
+            } else {
+                simd.gruStep(hPrev, op, batch, w.wHh, b0, b1, xp, gOff, ghp, hp, w.recurrentBias, scratch, hp,
+                        hNew, op, p.valid(), t * batch, fn);
+            }
+            if (!projected) {
+                finish(b0 * w.lanes, b1 * w.lanes);
             }
         }
 
