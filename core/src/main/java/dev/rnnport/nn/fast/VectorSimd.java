@@ -129,9 +129,11 @@ final class VectorSimd implements Simd {
     }
 
     /**
-     * The sums of every unit block first, then the gates of each row over the whole range at once:
-     * the sums wait in xp (in L1 at batch 1, L2 at batch 32), and the gate loops run long enough to
-     * pay for their calls.
+     * From 4 rows: the sums of every unit block first, then the gates of each row over the whole
+     * range at once (the sums wait in xp, in L2 at batch 32), so the gate loops run long enough to
+     * pay for their calls. Below 4 rows the gates follow each block's sums: called once per block
+     * and step, the gate code reaches the 600 calls after which C2 compiles a method within the
+     * first run, where once per step (100 calls a run) it would stay in C1 for six runs.
      */
     @Override
     public void lstmStep(float[] h, int ldh, int rows, PackedMatrix w, int b0, int b1, float[] xp, int xOff, int ldx, int hp,
@@ -148,10 +150,13 @@ final class VectorSimd implements Simd {
             for (int r = tiled; r < rows; r++) {
                 if (valid[vOff + r]) {
                     lstmSums1(h, r * ldh, w, b, xp, xOff + r * ldx + j, hp);
+                    if (tiled == 0) {
+                        lstm(xp, xOff + r * ldx, hp, c, r * ldc, peep, out, r * ldo, j, j + L, fn);
+                    }
                 }
             }
         }
-        for (int r = 0; r < rows; r++) {
+        for (int r = 0; r < rows && tiled > 0; r++) {
             if (valid[vOff + r]) {
                 lstm(xp, xOff + r * ldx, hp, c, r * ldc, peep, out, r * ldo, b0 * L, b1 * L, fn);
             }
@@ -254,10 +259,13 @@ final class VectorSimd implements Simd {
             for (int r = tiled; r < rows; r++) {
                 if (valid[vOff + r]) {
                     gruSums1(h, r * ldh, w, b, xp, xOff + r * ldx + j, hp, bhn, 2 * hp + j, hn, r * ldhn + j);
+                    if (tiled == 0) {
+                        gruAfterProduct(xp, xOff + r * ldx, hp, hn, r * ldhn, h, r * ldh, out, r * ldo, j, j + L, fn);
+                    }
                 }
             }
         }
-        for (int r = 0; r < rows; r++) {
+        for (int r = 0; r < rows && tiled > 0; r++) {
             if (valid[vOff + r]) {
                 gruAfterProduct(xp, xOff + r * ldx, hp, hn, r * ldhn, h, r * ldh, out, r * ldo, b0 * L, b1 * L, fn);
             }
