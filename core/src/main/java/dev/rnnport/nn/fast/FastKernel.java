@@ -7,6 +7,7 @@ import dev.rnnport.nn.MaskedSteps;
 import dev.rnnport.nn.NaiveKernel;
 import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.Precision;
+import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
@@ -21,6 +22,8 @@ import java.util.function.IntConsumer;
  * input projection by rows; each output element is computed the same way whichever thread
  * computes it, so results are identical for any thread count. Below {@link #PARALLEL_MIN_FLOPS}
  * per step a pass stays on the calling thread, where synchronising would cost more than it saves.
+ * The two directions of a bidirectional layer run at once, one thread each, when there are two
+ * threads or more ({@link #runAll}).
  */
 public final class FastKernel implements DirectionKernel {
     /** Multiply-adds times two per step below which one thread is faster than a team. */
@@ -76,10 +79,28 @@ public final class FastKernel implements DirectionKernel {
             REFERENCE.run(p);
             return;
         }
+        pass(p, false).run();
+    }
+
+    /**
+     * Two directions with two threads or more: one thread each, at once. Each pass then runs as it
+     * would alone on one thread, and one thread gives the same bits as several.
+     */
+    @Override
+    public void runAll(List<DirectionPass> passes) {
+        if (passes.size() != 2 || team.size() < 2 || passes.stream().anyMatch(p -> p.precision() != Precision.FLOAT32)) {
+            DirectionKernel.super.runAll(passes);
+            return;
+        }
+        Pass[] both = {pass(passes.get(0), true), pass(passes.get(1), true)};
+        team.run(2, part -> both[part].run());
+    }
+
+    private Pass pass(DirectionPass p, boolean alone) {
         NetworkConfig cfg = p.config();
         long flops = 2L * p.steps() * p.batch() * cfg.cell().gates() * cfg.hiddenSize() * (p.inputSize() + cfg.outputSize());
         Simd s = flops < VECTOR_MIN_FLOPS ? smallSimd : simd;
-        new Pass(p, PackCache.get(p.weights(), cfg, s.panelWidth()), s).run();
+        return new Pass(p, PackCache.get(p.weights(), cfg, s.panelWidth()), s, alone);
     }
 
     /** The buffers and phases of one pass; every array is allocated here, none per step. */
@@ -117,8 +138,12 @@ public final class FastKernel implements DirectionKernel {
         final IntConsumer projectionPhase = this::projectionPhase;
         final IntConsumer candidatePhase = this::candidatePhase;
 
-        Pass(DirectionPass p, PackedDirection w, Simd simd) {
+        /** Whether this pass has one thread to itself (another pass runs beside it on the team). */
+        final boolean alone;
+
+        Pass(DirectionPass p, PackedDirection w, Simd simd, boolean alone) {
             this.simd = simd;
+            this.alone = alone;
             this.p = p;
             this.w = w;
             this.fn = GateFunctions.of(p.config(), p.reverse());
@@ -134,7 +159,7 @@ public final class FastKernel implements DirectionKernel {
             this.gruResetFirst = w.cell == CellKind.GRU && !w.linearBeforeReset;
             long flops = 2L * batch * ghp * (w.out + (projected ? w.hidden : 0));
             int units = w.unitBlocks ? w.unitBlockCount() : unitPanels;
-            this.parts = flops < PARALLEL_MIN_FLOPS ? 1 : Math.min(team.size(), units);
+            this.parts = alone || flops < PARALLEL_MIN_FLOPS ? 1 : Math.min(team.size(), units);
             this.xp = new float[steps * batch * ghp];
             this.hPrev = new float[batch * op];
             this.hNew = new float[batch * op];
@@ -202,7 +227,7 @@ public final class FastKernel implements DirectionKernel {
             }
             int panels = w.wIh.panels();
             long flops = 2L * rows * ghp * in;
-            int n = flops < PARALLEL_MIN_FLOPS ? 1 : Math.min(team.size(), (rows + 3) / 4);
+            int n = alone || flops < PARALLEL_MIN_FLOPS ? 1 : Math.min(team.size(), (rows + 3) / 4);
             int blocks = (rows + 3) / 4;
             team.run(n, part -> {
                 int r0 = Math.min(rows, blocks * part / n * 4);

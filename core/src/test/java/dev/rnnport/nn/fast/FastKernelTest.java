@@ -167,6 +167,23 @@ class FastKernelTest {
         }
     }
 
+    /** With 2 threads the two directions run at once, one thread each: same bits as one thread, close to float64. */
+    @Test
+    void bothDirectionsAtOnceGiveTheSameBits() {
+        for (CellKind cell : CellKind.values()) {
+            NetworkConfig base = NetworkConfig.of(cell, 17, 255).withBidirectional(true).withLayers(2);
+            NetworkConfig cfg = base.withOptions(base.options().withMasking(Masking.KERAS));
+            RecurrentNetwork net = RandomNetworks.network(cfg, false, 31);
+            RunInputs in = RandomNetworks.inputs(cfg, 5, 3, false, 32).withMask(RandomNetworks.mask(5, 3, 33));
+            RunOutputs one = new NativeEngine(Precision.FLOAT32).run(net, in);
+            RunOutputs two = new NativeEngine(Precision.FLOAT32).withThreads(2).run(net, in);
+            assertArrayEquals(one.output().data(), two.output().data(), cfg + " output, 2 threads");
+            assertArrayEquals(one.hN().data(), two.hN().data(), cfg + " h_n, 2 threads");
+            RunOutputs oracle = new NativeEngine(Precision.FLOAT64).withKernel(new NaiveKernel()).run(net, in);
+            new Closeness(cfg.toString(), TOL).outputs("2 threads vs float64 reference", oracle, two).check();
+        }
+    }
+
     @Test
     void weightsArePackedOncePerNetwork() {
         NetworkConfig cfg = NetworkConfig.of(CellKind.GRU, 5, 7).withLayers(2);
