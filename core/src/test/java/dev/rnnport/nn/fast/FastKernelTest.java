@@ -158,8 +158,8 @@ class FastKernelTest {
             assertTrue(flops >= FastKernel.PARALLEL_MIN_FLOPS, cfg + " is large enough to be split");
             RecurrentNetwork net = RandomNetworks.network(cfg, false, 21);
             RunInputs in = RandomNetworks.inputs(cfg, 3, 1, false, 22);
-            RunOutputs one = new NativeEngine(Precision.FLOAT32).run(net, in);
-            RunOutputs two = new NativeEngine(Precision.FLOAT32).withThreads(2).run(net, in);
+            RunOutputs one = vectorEngine(1).run(net, in);
+            RunOutputs two = vectorEngine(2).run(net, in);
             assertArrayEquals(one.output().data(), two.output().data(), cfg + " output, 2 threads");
             assertArrayEquals(one.hN().data(), two.hN().data(), cfg + " h_n, 2 threads");
             RunOutputs oracle = new NativeEngine(Precision.FLOAT64).withKernel(new NaiveKernel()).run(net, in);
@@ -175,13 +175,18 @@ class FastKernelTest {
             NetworkConfig cfg = base.withOptions(base.options().withMasking(Masking.KERAS));
             RecurrentNetwork net = RandomNetworks.network(cfg, false, 31);
             RunInputs in = RandomNetworks.inputs(cfg, 5, 3, false, 32).withMask(RandomNetworks.mask(5, 3, 33));
-            RunOutputs one = new NativeEngine(Precision.FLOAT32).run(net, in);
-            RunOutputs two = new NativeEngine(Precision.FLOAT32).withThreads(2).run(net, in);
+            RunOutputs one = vectorEngine(1).run(net, in);
+            RunOutputs two = vectorEngine(2).run(net, in);
             assertArrayEquals(one.output().data(), two.output().data(), cfg + " output, 2 threads");
             assertArrayEquals(one.hN().data(), two.hN().data(), cfg + " h_n, 2 threads");
             RunOutputs oracle = new NativeEngine(Precision.FLOAT64).withKernel(new NaiveKernel()).run(net, in);
             new Closeness(cfg.toString(), TOL).outputs("2 threads vs float64 reference", oracle, two).check();
         }
+    }
+
+    /** The vector path whatever the size of the pass (the default engine takes plain Java below 2^25 FLOP). */
+    private static NativeEngine vectorEngine(int threads) {
+        return new NativeEngine(Precision.FLOAT32).withKernel(new FastKernel(SimdSupport.best(), threads));
     }
 
     @Test
