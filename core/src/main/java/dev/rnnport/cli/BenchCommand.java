@@ -14,6 +14,7 @@ import dev.rnnport.nn.fast.SimdSupport;
 import dev.rnnport.tensor.DType;
 import dev.rnnport.tensor.Tensor;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -75,6 +76,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--peak", description = "Also measure this machine's float32 FMA peak for one thread (Vector API).")
     boolean peak;
 
+    @Option(names = "--peak-gflops", paramLabel = "G", description = "The one-thread peak to show % of peak against,"
+            + " as --peak measured it earlier (bench/run-all.sh measures it once for the grid).")
+    double peakGflopsGiven;
+
     @Option(names = "--stream", arity = "0..1", fallbackValue = "4000", paramLabel = "STEPS",
             description = "Time one step at a time instead (batch 1, one thread): the native stream against ONNX Runtime;"
                     + " STEPS timed steps per round (default 4000).")
@@ -102,10 +107,13 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s, batch %d, seq_len %d, %d thread(s): %.3f GFLOP per run%n", net, batch, seqLen, threads, gflop);
         out.printf(Locale.ROOT, "native arithmetic: %s; %d processors; Java %s%n", SimdSupport.describe(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        // What % of peak is measured against: measured here with --peak (it takes seconds), else given.
+        double peakGflops = peak ? SimdSupport.peakGflops(5000) : peakGflopsGiven > 0 ? peakGflopsGiven : Double.NaN;
         if (peak) {
-            out.printf(Locale.ROOT, "peak: %.1f GFLOP/s per thread (Vector API FMA chains)%n", SimdSupport.peakGflops(5000));
+            out.printf(Locale.ROOT, "peak: %.1f GFLOP/s per thread (Vector API FMA chains)%n", peakGflops);
         }
-        out.printf(Locale.ROOT, "%-12s %10s %10s %10s %9s %12s%n", "backend", "median ms", "min ms", "max ms", "GFLOP/s", "max |diff|");
+        out.printf(Locale.ROOT, "%-12s %10s %10s %10s %9s %7s %12s %12s%n", "backend", "median ms", "min ms", "max ms", "GFLOP/s",
+                "% peak", "alloc/run", "max |diff|");
         Tensor reference = null;
         for (String name : backends) {
             try (Backend b = Backends.named(name, threads)) {
@@ -114,22 +122,30 @@ final class BenchCommand implements Callable<Integer> {
                     b.run(net, in, Precision.FLOAT32);
                 }
                 double[] ms = new double[iterations];
+                long[] allocated = new long[iterations];
                 for (int i = 0; i < iterations; i++) {
+                    long a0 = allocatedBytes();
                     long t0 = System.nanoTime();
                     b.run(net, in, Precision.FLOAT32);
                     ms[i] = (System.nanoTime() - t0) / 1e6;
+                    allocated[i] = allocatedBytes() - a0;
                 }
                 Arrays.sort(ms);
+                Arrays.sort(allocated);
                 double median = iterations % 2 == 1 ? ms[iterations / 2] : (ms[iterations / 2 - 1] + ms[iterations / 2]) / 2;
                 String diff = reference == null ? "(reference)" : String.format(Locale.ROOT, "%.2e", maxAbsDiff(reference, first.output()));
                 if (reference == null) {
                     reference = first.output();
                 }
-                out.printf(Locale.ROOT, "%-12s %10.3f %10.3f %10.3f %9.2f %12s%n", b.name(), median, ms[0], ms[iterations - 1],
-                        gflop / (median / 1e3), diff);
+                double gflops = gflop / (median / 1e3);
+                out.printf(Locale.ROOT, "%-12s %10.3f %10.3f %10.3f %9.2f %7s %12s %12s%n", b.name(), median, ms[0], ms[iterations - 1],
+                        gflops, percentOfPeak(gflops, peakGflops), bytes(allocated[iterations / 2]), diff);
                 out.flush();
             }
         }
+        out.printf(Locale.ROOT, "%% peak: of %s; alloc/run: median heap bytes allocated per run by the calling thread"
+                + " only (not by worker threads or native code)%n", Double.isNaN(peakGflops) ? "the peak (give --peak or --peak-gflops)"
+                : String.format(Locale.ROOT, "%.1f GFLOP/s x %d thread(s)", peakGflops, threads));
         return Main.OK;
     }
 
@@ -185,6 +201,25 @@ final class BenchCommand implements Callable<Integer> {
             v[i] = (float) r.nextDouble(-bound, bound);
         }
         return Tensor.of(DType.F32, shape, v);
+    }
+
+    private String percentOfPeak(double gflops, double peakGflops) {
+        return Double.isNaN(peakGflops) || peakGflops <= 0 ? "-" : String.format(Locale.ROOT, "%.1f", 100 * gflops / (peakGflops * threads));
+    }
+
+    /** Heap bytes this thread has allocated so far; -1 where the JVM cannot tell. */
+    private static long allocatedBytes() {
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t && t.isThreadAllocatedMemorySupported()) {
+            return t.getThreadAllocatedBytes(Thread.currentThread().getId());
+        }
+        return -1;
+    }
+
+    private static String bytes(long n) {
+        if (n < 0) {
+            return "-";
+        }
+        return n < 10_000 ? n + " B" : n < 10_000_000 ? n / 1000 + " kB" : n / 1_000_000 + " MB";
     }
 
     private static double maxAbsDiff(Tensor a, Tensor b) {

@@ -74,20 +74,26 @@ public final class NativeEngine {
         int inputSize = cfg.inputSize();
         for (int layer = 0; layer < cfg.numLayers(); layer++) {
             double[] layerOutput = new double[steps * batch * dirs * out];
+            java.util.List<DirectionPass> passes = new java.util.ArrayList<>(dirs);
             for (int d = 0; d < dirs; d++) {
                 int state = layer * dirs + d;
                 double[] h = slice(b.h0, state, batch * out);
                 double[] c = cN == null ? null : slice(b.c0, state, batch * hidden);
                 double[] y = new double[steps * batch * out];
                 boolean reversed = d == 1 || cfg.options().reverseOnly();
-                kernel.run(new DirectionPass(cfg, net.weights(layer, d == 1), reversed, precision, steps, batch,
+                passes.add(new DirectionPass(cfg, net.weights(layer, d == 1), reversed, precision, steps, batch,
                         inputSize, b.valid, layerInput, h, c, y));
-                System.arraycopy(h, 0, hN, state * batch * out, batch * out);
-                if (c != null) {
-                    System.arraycopy(c, 0, cN, state * batch * hidden, batch * hidden);
+            }
+            kernel.runAll(passes);
+            for (int d = 0; d < dirs; d++) {
+                int state = layer * dirs + d;
+                DirectionPass p = passes.get(d);
+                System.arraycopy(p.h(), 0, hN, state * batch * out, batch * out);
+                if (p.c() != null) {
+                    System.arraycopy(p.c(), 0, cN, state * batch * hidden, batch * hidden);
                 }
                 for (int tn = 0; tn < steps * batch; tn++) {
-                    System.arraycopy(y, tn * out, layerOutput, (tn * dirs + d) * out, out);
+                    System.arraycopy(p.y(), tn * out, layerOutput, (tn * dirs + d) * out, out);
                 }
             }
             if (training && cfg.dropout() > 0 && layer < cfg.numLayers() - 1) {

@@ -7,6 +7,7 @@ import dev.rnnport.nn.MaskedSteps;
 import dev.rnnport.nn.NaiveKernel;
 import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.Precision;
+import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
@@ -21,14 +22,19 @@ import java.util.function.IntConsumer;
  * input projection by rows; each output element is computed the same way whichever thread
  * computes it, so results are identical for any thread count. Below {@link #PARALLEL_MIN_FLOPS}
  * per step a pass stays on the calling thread, where synchronising would cost more than it saves.
+ * The two directions of a bidirectional layer run at once, one thread each, when there are two
+ * threads or more ({@link #runAll}).
  */
 public final class FastKernel implements DirectionKernel {
     /** Multiply-adds times two per step below which one thread is faster than a team. */
     static final long PARALLEL_MIN_FLOPS = 1L << 21;
     /**
      * Passes smaller than this (multiply-adds times two, all steps) run the plain-Java arithmetic
-     * even where the Vector API is present: until the JIT has compiled them, Vector API calls run
-     * hundreds of times slower than plain loops, and a small pass ends before that happens.
+     * even where the Vector API is present. Larger passes get the vector code compiled by C2 within
+     * the first runs (no vector crosses a method call, see VectorMath), but until then it runs in
+     * the interpreter and C1 at some 30 ns per FLOP, where plain Java in C1 is near 1: a bidirectional
+     * GRU of 4 MFLOP measured 139 ms a run on the vector path in a fresh JVM. Below this size plain
+     * Java is the better bet for a short-lived process.
      */
     static final long VECTOR_MIN_FLOPS = 1L << 25;
     private static final DirectionKernel REFERENCE = new NaiveKernel();
@@ -74,10 +80,28 @@ public final class FastKernel implements DirectionKernel {
             REFERENCE.run(p);
             return;
         }
+        pass(p, false).run();
+    }
+
+    /**
+     * Two directions with two threads or more: one thread each, at once. Each pass then runs as it
+     * would alone on one thread, and one thread gives the same bits as several.
+     */
+    @Override
+    public void runAll(List<DirectionPass> passes) {
+        if (passes.size() != 2 || team.size() < 2 || passes.stream().anyMatch(p -> p.precision() != Precision.FLOAT32)) {
+            DirectionKernel.super.runAll(passes);
+            return;
+        }
+        Pass[] both = {pass(passes.get(0), true), pass(passes.get(1), true)};
+        team.run(2, part -> both[part].run());
+    }
+
+    private Pass pass(DirectionPass p, boolean alone) {
         NetworkConfig cfg = p.config();
         long flops = 2L * p.steps() * p.batch() * cfg.cell().gates() * cfg.hiddenSize() * (p.inputSize() + cfg.outputSize());
         Simd s = flops < VECTOR_MIN_FLOPS ? smallSimd : simd;
-        new Pass(p, PackCache.get(p.weights(), cfg, s.panelWidth()), s).run();
+        return new Pass(p, PackCache.get(p.weights(), cfg, s.panelWidth()), s, alone);
     }
 
     /** The buffers and phases of one pass; every array is allocated here, none per step. */
@@ -115,8 +139,12 @@ public final class FastKernel implements DirectionKernel {
         final IntConsumer projectionPhase = this::projectionPhase;
         final IntConsumer candidatePhase = this::candidatePhase;
 
-        Pass(DirectionPass p, PackedDirection w, Simd simd) {
+        /** Whether this pass has one thread to itself (another pass runs beside it on the team). */
+        final boolean alone;
+
+        Pass(DirectionPass p, PackedDirection w, Simd simd, boolean alone) {
             this.simd = simd;
+            this.alone = alone;
             this.p = p;
             this.w = w;
             this.fn = GateFunctions.of(p.config(), p.reverse());
@@ -131,7 +159,8 @@ public final class FastKernel implements DirectionKernel {
             this.projected = w.wHr != null;
             this.gruResetFirst = w.cell == CellKind.GRU && !w.linearBeforeReset;
             long flops = 2L * batch * ghp * (w.out + (projected ? w.hidden : 0));
-            this.parts = flops < PARALLEL_MIN_FLOPS ? 1 : Math.min(team.size(), unitPanels);
+            int units = w.unitBlocks ? w.unitBlockCount() : unitPanels;
+            this.parts = alone || flops < PARALLEL_MIN_FLOPS ? 1 : Math.min(team.size(), units);
             this.xp = new float[steps * batch * ghp];
             this.hPrev = new float[batch * op];
             this.hNew = new float[batch * op];
@@ -199,7 +228,7 @@ public final class FastKernel implements DirectionKernel {
             }
             int panels = w.wIh.panels();
             long flops = 2L * rows * ghp * in;
-            int n = flops < PARALLEL_MIN_FLOPS ? 1 : Math.min(team.size(), (rows + 3) / 4);
+            int n = alone || flops < PARALLEL_MIN_FLOPS ? 1 : Math.min(team.size(), (rows + 3) / 4);
             int blocks = (rows + 3) / 4;
             team.run(n, part -> {
                 int r0 = Math.min(rows, blocks * part / n * 4);
@@ -214,6 +243,10 @@ public final class FastKernel implements DirectionKernel {
 
         /** Recurrent product and gates for this part's units; for most cells the whole step. */
         void cellPhase(int part) {
+            if (w.unitBlocks) {
+                fusedPhase(part);
+                return;
+            }
             int b0 = unitPanels * part / parts;
             int b1 = unitPanels * (part + 1) / parts;
             if (b0 == b1) {
@@ -252,6 +285,27 @@ public final class FastKernel implements DirectionKernel {
             }
             if (!projected && !gruResetFirst) {
                 finish(j0, j1);
+            }
+        }
+
+        /** LSTM, GRU with the reset gate after the product: product and gates in one pass per unit block. */
+        void fusedPhase(int part) {
+            int blocks = w.unitBlockCount();
+            int b0 = blocks * part / parts;
+            int b1 = blocks * (part + 1) / parts;
+            if (b0 == b1) {
+                return;
+            }
+            int gOff = t * batch * ghp;
+            if (w.cell == CellKind.LSTM) {
+                simd.lstmStep(hPrev, op, batch, w.wHh, b0, b1, xp, gOff, ghp, hp, c, hp, w.peephole,
+                        projected ? hCell : hNew, projected ? hp : op, p.valid(), t * batch, fn);
+            } else {
+                simd.gruStep(hPrev, op, batch, w.wHh, b0, b1, xp, gOff, ghp, hp, w.recurrentBias, scratch, hp,
+                        hNew, op, p.valid(), t * batch, fn);
+            }
+            if (!projected) {
+                finish(b0 * w.lanes, b1 * w.lanes);
             }
         }
 

@@ -11,6 +11,12 @@ import dev.rnnport.tensor.Tensor;
  * column g*hp + j of every gate row and a panel never straddles two gates: the units of one panel
  * index are complete in every gate block, which lets a thread own a range of units outright.
  *
+ * <p>For LSTM and for GRU with the reset gate after the product, W_hh is packed by unit blocks
+ * instead ({@link #unitBlocks}): panel b holds, for every input k, gate 0 of units b*lanes ..
+ * b*lanes+lanes-1, then gate 1 of the same units, and so on. One pass over a panel then yields
+ * every gate of those units, so a step streams W_hh once and applies the gates while the sums are
+ * still in registers ({@link Simd#lstmStep}, {@link Simd#gruStep}).
+ *
  * <p>The input-side bias folds every bias that is simply added: b_ih + b_hh, except the GRU
  * candidate with the reset gate applied after the product (PyTorch's linear_before_reset), whose
  * b_hn is multiplied by r and so stays apart in {@link #recurrentBias}.
@@ -28,7 +34,12 @@ final class PackedDirection {
     final int op;
     final int gates;
     final PackedMatrix wIh;
+    /** Gate-major panels like {@link #wIh}, or unit blocks when {@link #unitBlocks}. */
     final PackedMatrix wHh;
+    /** Whether {@link #wHh} is packed by unit blocks of {@link #lanes} units for the fused step. */
+    final boolean unitBlocks;
+    /** Units per block of the fused step: nr / 4, one vector. */
+    final int lanes;
     /** LSTM projection, null without. */
     final PackedMatrix wHr;
     /** Added to the input projection; gates*hp. */
@@ -54,7 +65,20 @@ final class PackedDirection {
             gateColumns[col] = j < hidden ? (col / hp) * hidden + j : -1;
         }
         wIh = PackedMatrix.pack(w.wIh().data(), inputSize, gateColumns, nr);
-        wHh = PackedMatrix.pack(w.wHh().data(), out, gateColumns, nr);
+        this.lanes = nr / 4;
+        this.unitBlocks = cell == CellKind.LSTM || cell == CellKind.GRU && linearBeforeReset;
+        if (unitBlocks) {
+            int[] blockColumns = new int[gates * hp];
+            for (int col = 0; col < blockColumns.length; col++) {
+                int block = col / (gates * lanes);
+                int g = col % (gates * lanes) / lanes;
+                int j = block * lanes + col % lanes;
+                blockColumns[col] = j < hidden ? g * hidden + j : -1;
+            }
+            wHh = PackedMatrix.pack(w.wHh().data(), out, blockColumns, gates * lanes);
+        } else {
+            wHh = PackedMatrix.pack(w.wHh().data(), out, gateColumns, nr);
+        }
         if (w.wHr() != null) {
             int[] outColumns = new int[op];
             for (int col = 0; col < op; col++) {
@@ -101,6 +125,11 @@ final class PackedDirection {
     boolean fits(NetworkConfig cfg, int panelWidth) {
         return nr == panelWidth && cell == cfg.cell() && hidden == cfg.hiddenSize() && out == cfg.outputSize()
                 && linearBeforeReset == cfg.options().linearBeforeReset();
+    }
+
+    /** Unit blocks of the fused step: hp / lanes. */
+    int unitBlockCount() {
+        return hp / lanes;
     }
 
     /** Panels per gate block. */

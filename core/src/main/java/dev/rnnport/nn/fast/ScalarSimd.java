@@ -45,6 +45,56 @@ final class ScalarSimd implements Simd {
     }
 
     @Override
+    public void lstmStep(float[] h, int ldh, int rows, PackedMatrix w, int b0, int b1, float[] xp, int xOff, int ldx, int hp,
+                         float[] c, int ldc, float[] peep, float[] out, int ldo, boolean[] valid, int vOff, GateFunctions fn) {
+        for (int r = 0; r < rows; r++) {
+            if (!valid[vOff + r]) {
+                continue;
+            }
+            int x = xOff + r * ldx;
+            for (int b = b0; b < b1; b++) {
+                for (int g = 0; g < 4; g++) {
+                    addBlockProduct(h, r * ldh, w, b, g, xp, x + g * hp);
+                }
+                lstm(xp, x, hp, c, r * ldc, peep, out, r * ldo, b * lanes, (b + 1) * lanes, fn);
+            }
+        }
+    }
+
+    @Override
+    public void gruStep(float[] h, int ldh, int rows, PackedMatrix w, int b0, int b1, float[] xp, int xOff, int ldx, int hp,
+                        float[] bhn, float[] hn, int ldhn, float[] out, int ldo, boolean[] valid, int vOff, GateFunctions fn) {
+        for (int r = 0; r < rows; r++) {
+            if (!valid[vOff + r]) {
+                continue;
+            }
+            int x = xOff + r * ldx;
+            for (int b = b0; b < b1; b++) {
+                int j = b * lanes;
+                addBlockProduct(h, r * ldh, w, b, 0, xp, x);
+                addBlockProduct(h, r * ldh, w, b, 1, xp, x + hp);
+                System.arraycopy(bhn, 2 * hp + j, hn, r * ldhn + j, lanes);
+                addBlockProduct(h, r * ldh, w, b, 2, hn, r * ldhn);
+                gruAfterProduct(xp, x, hp, hn, r * ldhn, h, r * ldh, out, r * ldo, j, j + lanes, fn);
+            }
+        }
+    }
+
+    /** dst[dOff + j] += sum_k a[aOff + k] * W[g][j][k] for the units j of block b, k ascending. */
+    private void addBlockProduct(float[] a, int aOff, PackedMatrix w, int b, int g, float[] dst, int dOff) {
+        float[] d = w.data;
+        int nr = w.nr;
+        int wk = w.panelOffset(b) + g * lanes;
+        int o = dOff + b * lanes;
+        for (int k = 0; k < w.depth; k++, wk += nr) {
+            float x = a[aOff + k];
+            for (int u = 0; u < lanes; u++) {
+                dst[o + u] += x * d[wk + u];
+            }
+        }
+    }
+
+    @Override
     public void lstm(float[] g, int gOff, int hp, float[] c, int cOff, float[] peep, float[] h, int hOff,
                      int j0, int j1, GateFunctions fn) {
         for (int j = j0; j < j1; j++) {

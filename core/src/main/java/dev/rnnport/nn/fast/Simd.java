@@ -28,6 +28,26 @@ interface Simd {
     void gemm(float[] a, int aOff, int lda, int rows, PackedMatrix b, int p0, int p1,
               float[] init, int iOff, int iStride, float[] c, int cOff, int ldc);
 
+    /**
+     * One fused LSTM step for rows [0, rows) and unit blocks [b0, b1) of {@code w}, W_hh packed by
+     * unit blocks of {@link #lanes()} units ({@link PackedDirection#unitBlocks}): the gates of row r
+     * are xp[xOff + r*ldx + g*hp + j] + sum_k h[r*ldh + k] * W_hh[g][j][k] (k ascending, as in
+     * {@link #gemm}), then c (row stride ldc, in place) and out (row stride ldo) take the new cell
+     * state and output, as {@link #lstm} computes them. Rows whose valid[vOff + r] is false are left
+     * alone (xp may be overwritten).
+     */
+    void lstmStep(float[] h, int ldh, int rows, PackedMatrix w, int b0, int b1, float[] xp, int xOff, int ldx, int hp,
+                  float[] c, int ldc, float[] peep, float[] out, int ldo, boolean[] valid, int vOff, GateFunctions fn);
+
+    /**
+     * One fused GRU step, reset gate after the product, laid out as {@link #lstmStep}: r and z from
+     * xp + h W^T, hn = bhn + h W_hn^T (bhn indexed like a gate row: candidate at 2*hp + j), then
+     * h' = (1-z)*g(xn + r*hn) + z*h into out, as {@link #gruAfterProduct} computes it. hn (row stride
+     * ldhn, hp wide) is scratch space an implementation may use.
+     */
+    void gruStep(float[] h, int ldh, int rows, PackedMatrix w, int b0, int b1, float[] xp, int xOff, int ldx, int hp,
+                 float[] bhn, float[] hn, int ldhn, float[] out, int ldo, boolean[] valid, int vOff, GateFunctions fn);
+
     /** LSTM: gates i, f, g, o (pre-activations) to the new c (in place) and h. */
     void lstm(float[] g, int gOff, int hp, float[] c, int cOff, float[] peep, float[] h, int hOff,
               int j0, int j1, GateFunctions fn);

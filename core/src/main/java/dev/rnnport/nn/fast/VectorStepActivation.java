@@ -5,9 +5,9 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link StepActivation} with the Vector API: one small loop per common activation, each small
- * enough for the JIT to inline {@link VectorMath}'s function whole and keep its vectors in
- * registers; the rarer activations go lane by lane through the reference definition.
+ * {@link StepActivation} with the Vector API: the common activations through {@link VectorMath}'s
+ * array functions (whose loops keep every vector inside one method); the rarer activations go lane
+ * by lane through the reference definition.
  */
 final class VectorStepActivation implements StepActivation {
     private static final VectorSpecies<Float> S = VectorMath.S;
@@ -24,24 +24,19 @@ final class VectorStepActivation implements StepActivation {
         }
     }
 
+    // Through VectorMath's array functions: a vector handed to a call C2 does not inline is boxed.
     private static void sigmoid(float[] v, int from, int to, boolean clip, float bound) {
-        for (int j = from; j < to; j += L) {
-            FloatVector x = FloatVector.fromArray(S, v, j);
-            if (clip) {
-                x = x.max(-bound).min(bound);
-            }
-            VectorMath.sigmoid(x).intoArray(v, j);
+        if (clip) {
+            VectorMath.clip(bound, v, from, to - from);
         }
+        VectorMath.sigmoid(v, from, to - from);
     }
 
     private static void tanh(float[] v, int from, int to, boolean clip, float bound) {
-        for (int j = from; j < to; j += L) {
-            FloatVector x = FloatVector.fromArray(S, v, j);
-            if (clip) {
-                x = x.max(-bound).min(bound);
-            }
-            VectorMath.tanh(x).intoArray(v, j);
+        if (clip) {
+            VectorMath.clip(bound, v, from, to - from);
         }
+        VectorMath.tanh(v, from, to - from);
     }
 
     private static void relu(float[] v, int from, int to, boolean clip, float bound) {

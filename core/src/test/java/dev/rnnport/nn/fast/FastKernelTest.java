@@ -44,6 +44,13 @@ class FastKernelTest {
                 NetworkConfig cfg = NetworkConfig.of(cell, size[0], size[1]);
                 cases.add(new Case(cell + " in " + size[0] + " hidden " + size[1], cfg, false, 4, 5, false));
             }
+            // Batch 1 and 2 take the one-row (matrix-vector) product, batch 5 one 4-row tile and one row.
+            for (int[] size : new int[][] {{1, 255}, {3, 257}, {17, 1}, {64, 17}}) {
+                NetworkConfig cfg = NetworkConfig.of(cell, size[0], size[1]);
+                for (int batch : new int[] {1, 2}) {
+                    cases.add(new Case(cell + " in " + size[0] + " hidden " + size[1] + " batch " + batch, cfg, false, 4, batch, false));
+                }
+            }
             NetworkConfig small = NetworkConfig.of(cell, 17, 3);
             cases.add(new Case(cell + " batch 1", small, false, 6, 1, false));
             cases.add(new Case(cell + " batch 3 no bias", small.withBias(false), false, 6, 3, false));
@@ -62,6 +69,10 @@ class FastKernelTest {
         cases.add(new Case("LSTM proj 1 bidirectional", NetworkConfig.of(CellKind.LSTM, 3, 17).withProjSize(1)
                 .withBidirectional(true).withLayers(2), false, 5, 3, true));
         cases.add(new Case("LSTM peepholes", lstm, true, 4, 5, false));
+        cases.add(new Case("LSTM peepholes batch 1", lstm, true, 4, 1, false));
+        cases.add(new Case("LSTM proj 3 batch 1 lengths", lstm.withProjSize(3), true, 4, 2, true));
+        cases.add(new Case("LSTM input forget, clip, batch 1", lstm.withOptions(lstm.options().withInputForget(true)
+                .withClip(0.5)), false, 4, 1, false));
         cases.add(new Case("LSTM input forget, peepholes, clip", lstm.withOptions(lstm.options().withInputForget(true)
                 .withClip(2.0)), true, 4, 5, true));
         List<Activation> exotic = List.of(Activation.of(Activation.Kind.HARD_SIGMOID),
@@ -73,6 +84,9 @@ class FastKernelTest {
         NetworkConfig gru = NetworkConfig.of(CellKind.GRU, 17, 257);
         cases.add(new Case("GRU reset before product", gru.withOptions(gru.options().withLinearBeforeReset(false)),
                 false, 4, 5, true));
+        cases.add(new Case("GRU clip batch 1", gru.withOptions(gru.options().withClip(0.4)), false, 4, 1, false));
+        cases.add(new Case("GRU reset before product, batch 1", gru.withOptions(gru.options().withLinearBeforeReset(false)),
+                false, 4, 1, false));
         cases.add(new Case("GRU reset before product, bidirectional", NetworkConfig.of(CellKind.GRU, 3, 17)
                 .withBidirectional(true).withOptions(CellOptions.defaults(CellKind.GRU).withLinearBeforeReset(false)),
                 false, 5, 3, true));
@@ -134,6 +148,45 @@ class FastKernelTest {
                 }
             }
         }
+    }
+
+    /** At batch 1 a large step is split by unit blocks too; the bits stay those of one thread. */
+    @Test
+    void oneRowStepsGiveTheSameBitsOnAnyThreadCount() {
+        for (NetworkConfig cfg : List.of(NetworkConfig.of(CellKind.LSTM, 5, 700), NetworkConfig.of(CellKind.GRU, 5, 900))) {
+            long flops = 2L * cfg.cell().gates() * cfg.hiddenSize() * cfg.outputSize();
+            assertTrue(flops >= FastKernel.PARALLEL_MIN_FLOPS, cfg + " is large enough to be split");
+            RecurrentNetwork net = RandomNetworks.network(cfg, false, 21);
+            RunInputs in = RandomNetworks.inputs(cfg, 3, 1, false, 22);
+            RunOutputs one = vectorEngine(1).run(net, in);
+            RunOutputs two = vectorEngine(2).run(net, in);
+            assertArrayEquals(one.output().data(), two.output().data(), cfg + " output, 2 threads");
+            assertArrayEquals(one.hN().data(), two.hN().data(), cfg + " h_n, 2 threads");
+            RunOutputs oracle = new NativeEngine(Precision.FLOAT64).withKernel(new NaiveKernel()).run(net, in);
+            new Closeness(cfg.toString(), TOL).outputs("2 threads vs float64 reference", oracle, two).check();
+        }
+    }
+
+    /** With 2 threads the two directions run at once, one thread each: same bits as one thread, close to float64. */
+    @Test
+    void bothDirectionsAtOnceGiveTheSameBits() {
+        for (CellKind cell : CellKind.values()) {
+            NetworkConfig base = NetworkConfig.of(cell, 17, 255).withBidirectional(true).withLayers(2);
+            NetworkConfig cfg = base.withOptions(base.options().withMasking(Masking.KERAS));
+            RecurrentNetwork net = RandomNetworks.network(cfg, false, 31);
+            RunInputs in = RandomNetworks.inputs(cfg, 5, 3, false, 32).withMask(RandomNetworks.mask(5, 3, 33));
+            RunOutputs one = vectorEngine(1).run(net, in);
+            RunOutputs two = vectorEngine(2).run(net, in);
+            assertArrayEquals(one.output().data(), two.output().data(), cfg + " output, 2 threads");
+            assertArrayEquals(one.hN().data(), two.hN().data(), cfg + " h_n, 2 threads");
+            RunOutputs oracle = new NativeEngine(Precision.FLOAT64).withKernel(new NaiveKernel()).run(net, in);
+            new Closeness(cfg.toString(), TOL).outputs("2 threads vs float64 reference", oracle, two).check();
+        }
+    }
+
+    /** The vector path whatever the size of the pass (the default engine takes plain Java below 2^25 FLOP). */
+    private static NativeEngine vectorEngine(int threads) {
+        return new NativeEngine(Precision.FLOAT32).withKernel(new FastKernel(SimdSupport.best(), threads));
     }
 
     @Test
