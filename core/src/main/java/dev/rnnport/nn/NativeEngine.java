@@ -60,6 +60,9 @@ public final class NativeEngine {
     public RunOutputs run(RecurrentNetwork net, RunInputs inputs) {
         NetworkConfig cfg = net.config();
         TimeMajorBatch b = TimeMajorBatch.of(cfg, inputs);
+        if (StepwiseRun.applies(net, b, kernel, training && cfg.dropout() > 0)) {
+            return StepwiseRun.run(net, b);
+        }
         int dirs = cfg.directions();
         int out = cfg.outputSize();
         int hidden = cfg.hiddenSize();

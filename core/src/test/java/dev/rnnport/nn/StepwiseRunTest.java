@@ -1,0 +1,66 @@
+package dev.rnnport.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rnnport.nn.fast.FastKernel;
+import dev.rnnport.tensor.DType;
+import dev.rnnport.tensor.Tensor;
+import dev.rnnport.testing.RandomNetworks;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A single sequence in float32 runs through the streaming step kernel; what it computes must match
+ * the float64 reference, with initial states, stacked layers and projections, and the path must not
+ * be taken where it would compute something else.
+ */
+class StepwiseRunTest {
+
+    @ParameterizedTest
+    @CsvSource({"LSTM, 5, 17, 1, 0", "LSTM, 3, 257, 2, 0", "LSTM, 17, 33, 2, 7", "GRU, 1, 255, 2, 0",
+            "GRU, 17, 3, 1, 0", "RNN_TANH, 3, 17, 3, 0", "RNN_RELU, 17, 5, 2, 0"})
+    void singleSequenceMatchesTheFloat64Reference(CellKind cell, int input, int hidden, int layers, int proj) {
+        RecurrentNetwork net = RandomNetworks.of(cell, input, hidden, layers, false, false, true, proj, 11);
+        SplittableRandom r = new SplittableRandom(5);
+        int out = proj > 0 ? proj : hidden;
+        RunInputs in = RunInputs.of(RandomNetworks.uniform(r, 1, 9, 1, input))
+                .withH0(RandomNetworks.uniform(r, 0.5, layers, 1, out));
+        if (cell == CellKind.LSTM) {
+            in = in.withC0(RandomNetworks.uniform(r, 0.5, layers, 1, hidden));
+        }
+        NativeEngine fast = new NativeEngine(Precision.FLOAT32);
+        assertTrue(StepwiseRun.applies(net, TimeMajorBatch.of(net.config(), in), new FastKernel(), false));
+        RunOutputs got = fast.run(net, in);
+        RunOutputs want = new NativeEngine(Precision.FLOAT64).run(net, in);
+        assertClose(want.output(), got.output());
+        assertClose(want.hN(), got.hN());
+        if (cell == CellKind.LSTM) {
+            assertClose(want.cN(), got.cN());
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"true, false", "false, true"})
+    void notTakenForTwoDirectionsOrCutSequences(boolean bidirectional, boolean shortLength) {
+        RecurrentNetwork net = RandomNetworks.of(CellKind.GRU, 3, 4, 1, bidirectional, false, true, 0, 3);
+        RunInputs in = RunInputs.of(RandomNetworks.uniform(new SplittableRandom(1), 1, 6, 1, 3));
+        if (shortLength) {
+            in = in.withLengths(Tensor.of(DType.I64, new int[] {1}, new double[] {4}));
+        }
+        assertFalse(StepwiseRun.applies(net, TimeMajorBatch.of(net.config(), in), new FastKernel(), false));
+        RunOutputs got = new NativeEngine(Precision.FLOAT32).run(net, in);
+        assertClose(new NativeEngine(Precision.FLOAT64).run(net, in).output(), got.output());
+    }
+
+    private static void assertClose(Tensor want, Tensor got) {
+        double[] w = want.data();
+        double[] g = got.data();
+        assertEquals(w.length, g.length);
+        for (int i = 0; i < w.length; i++) {
+            assertEquals(w[i], g[i], 1e-5, "at " + i);
+        }
+    }
+}
