@@ -8,6 +8,6 @@ import dev.rnnport.RnnportException;
  */
 public final class BadRowException extends RnnportException {
     public BadRowException(String row, String problem) {
-        super(Kind.USAGE, row + ": " + problem);
+        super(Kind.MALFORMED, row + ": " + problem);
     }
 }

@@ -30,7 +30,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * is {@code Networks.load(file)} and one engine call per sequence, with no batching or padding.
  */
 class ScorerParityTest {
-    private static final double TOLERANCE = 1e-6;
     private static SparkSession spark;
 
     @BeforeAll
@@ -61,8 +60,8 @@ class ScorerParityTest {
     void everyRowMatchesTheEngineOnThatRowAlone(String model, int rows, String strategy) {
         Path file = Path.of("testmodels/grid", model);
         RecurrentNetwork net = Networks.load(file);
-        Dataset<Row> input = spark.createDataFrame(RandomSequences.rows(rows, net.config().inputSize(), 24, false,
-                model.hashCode()), RandomSequences.FLOAT_SCHEMA).repartition(3);
+        Dataset<Row> input = spark.createDataFrame(TestRows.random(rows, net.config().inputSize(), 24, false,
+                model.hashCode()), TestRows.FLOAT_SCHEMA).repartition(3);
         RecurrentScorer scorer = new RecurrentScorer().setModelPath(file.toString()).setKeyCol("id")
                 .setBatchSize(32).setBatchStrategy(strategy);
         List<Row> scored = scorer.transform(input).collectAsList();
@@ -71,10 +70,10 @@ class ScorerParityTest {
         for (Row row : scored) {
             double[][] seq = SequenceRows.steps(row.getAs("sequence"));
             RunOutputs expected = engine.run(net, RunInputs.of(SequenceRows.toTensor(seq, DType.F32)));
-            assertClose(expected.output(), row.getAs("output"), row, "output");
-            assertClose(expected.hN(), row.getAs("h_n"), row, "h_n");
+            TestRows.assertClose(expected.output(), row.getAs("output"), row, "output");
+            TestRows.assertClose(expected.hN(), row.getAs("h_n"), row, "h_n");
             if (net.config().cell() == CellKind.LSTM) {
-                assertClose(expected.cN(), row.getAs("c_n"), row, "c_n");
+                TestRows.assertClose(expected.cN(), row.getAs("c_n"), row, "c_n");
             } else {
                 assertTrue(List.of(row.schema().fieldNames()).stream().noneMatch("c_n"::equals), "c_n only for LSTM");
             }
@@ -85,8 +84,8 @@ class ScorerParityTest {
     void lengthsMarkTheValidStepsAsPackedSequencesDo() {
         Path file = Path.of("testmodels/grid/lstm_l2_bi_proj_len/model.pt");
         RecurrentNetwork net = Networks.load(file);
-        Dataset<Row> input = spark.createDataFrame(RandomSequences.rows(500, net.config().inputSize(), 16, false, 7),
-                RandomSequences.FLOAT_SCHEMA);
+        Dataset<Row> input = spark.createDataFrame(TestRows.random(500, net.config().inputSize(), 16, false, 7),
+                TestRows.FLOAT_SCHEMA);
         List<Row> scored = new RecurrentScorer().setModelPath(file.toString()).setLengthsCol("length")
                 .transform(input).collectAsList();
         NativeEngine engine = new NativeEngine(Precision.FLOAT32);
@@ -94,9 +93,9 @@ class ScorerParityTest {
             Tensor x = SequenceRows.toTensor(SequenceRows.steps(row.getAs("sequence")), DType.F32);
             Tensor length = Tensor.of(DType.I64, new int[] {1}, new double[] {row.<Integer>getAs("length")});
             RunOutputs expected = engine.run(net, RunInputs.of(x).withLengths(length));
-            assertClose(expected.output(), row.getAs("output"), row, "output");
-            assertClose(expected.hN(), row.getAs("h_n"), row, "h_n");
-            assertClose(expected.cN(), row.getAs("c_n"), row, "c_n");
+            TestRows.assertClose(expected.output(), row.getAs("output"), row, "output");
+            TestRows.assertClose(expected.hN(), row.getAs("h_n"), row, "h_n");
+            TestRows.assertClose(expected.cN(), row.getAs("c_n"), row, "c_n");
         }
     }
 
@@ -104,36 +103,16 @@ class ScorerParityTest {
     void float64ScoresDoubleSequencesInDoubles() {
         Path file = Path.of("testmodels/grid/gru_l2_bi_h0/model.pt");
         RecurrentNetwork net = Networks.load(file);
-        Dataset<Row> input = spark.createDataFrame(RandomSequences.rows(300, net.config().inputSize(), 12, true, 11),
-                RandomSequences.DOUBLE_SCHEMA);
+        Dataset<Row> input = spark.createDataFrame(TestRows.random(300, net.config().inputSize(), 12, true, 11),
+                TestRows.DOUBLE_SCHEMA);
         Dataset<Row> out = new RecurrentScorer().setModelPath(file.toString()).setPrecision("float64").transform(input);
         assertEquals(SequenceRows.DOUBLE_SEQUENCE, out.schema().apply("output").dataType());
         NativeEngine engine = new NativeEngine(Precision.FLOAT64);
         for (Row row : out.collectAsList()) {
             Tensor x = SequenceRows.toTensor(SequenceRows.steps(row.getAs("sequence")), DType.F64);
             RunOutputs expected = engine.run(net, RunInputs.of(x));
-            assertClose(expected.output(), row.getAs("output"), row, "output");
-            assertClose(expected.hN(), row.getAs("h_n"), row, "h_n");
-        }
-    }
-
-    /** Within {@link #TOLERANCE}, relative to the value when it exceeds 1. */
-    static void assertClose(Tensor expected, Object actual, Row row, String column) {
-        assertTrue(expected != null && actual != null, column + " missing for row " + row.getAs("id"));
-        double[][] got = SequenceRows.steps(actual);
-        int[] shape = expected.shape();
-        assertEquals(shape[0], got.length, column + " rows for row " + row.getAs("id"));
-        double[] want = expected.data();
-        for (int i = 0; i < shape[0]; i++) {
-            assertEquals(shape[1], got[i].length, column + " width for row " + row.getAs("id"));
-            for (int j = 0; j < shape[1]; j++) {
-                double w = want[i * shape[1] + j];
-                double diff = Math.abs(w - got[i][j]);
-                if (diff > TOLERANCE * Math.max(1, Math.abs(w))) {
-                    throw new AssertionError(column + "[" + i + "][" + j + "] of row " + row.getAs("id") + " is "
-                            + got[i][j] + ", the engine alone gives " + w);
-                }
-            }
+            TestRows.assertClose(expected.output(), row.getAs("output"), row, "output");
+            TestRows.assertClose(expected.hN(), row.getAs("h_n"), row, "h_n");
         }
     }
 }
