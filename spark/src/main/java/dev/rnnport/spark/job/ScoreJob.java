@@ -9,6 +9,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Scores a Parquet dataset of sequences with a model file and writes Parquet: the input's columns
@@ -53,7 +54,8 @@ public final class ScoreJob {
             spark.sparkContext().setLogLevel("WARN");
         }
         try {
-            score(spark, job);
+            StructType written = score(spark, job);
+            System.out.println("wrote " + job.output() + " (" + String.join(", ", written.fieldNames()) + ")");
             return 0;
         } catch (Exception e) {
             RnnportException r = rnnportCause(e);
@@ -70,7 +72,8 @@ public final class ScoreJob {
         }
     }
 
-    static void score(SparkSession spark, JobArguments job) {
+    /** Scores and writes; returns the written schema. */
+    static StructType score(SparkSession spark, JobArguments job) {
         RecurrentScorer scorer = new RecurrentScorer().setModelPath(job.model());
         if (job.option("input-col") != null) {
             scorer.setInputCol(job.option("input-col"));
@@ -99,6 +102,7 @@ public final class ScoreJob {
         Dataset<Row> input = readParquet(spark, job.input());
         Dataset<Row> scored = scorer.transform(input);
         scored.write().mode(job.flag("overwrite") ? SaveMode.Overwrite : SaveMode.ErrorIfExists).parquet(job.output());
+        return scored.schema();
     }
 
     private static Dataset<Row> readParquet(SparkSession spark, String path) {

@@ -65,6 +65,25 @@ class ScoreJobTest {
     }
 
     @Test
+    void theBundledExampleScoresAsTheReadmeSays() {
+        String out = dir.resolve("demo").toString();
+        StringBuilder err = new StringBuilder();
+        assertEquals(0, run(err, "score", "testmodels/demo/lstm.safetensors", "--input", "testmodels/demo/sequences.parquet",
+                "--output", out, "--key-col", "id"), err.toString());
+        List<Row> scored = spark.read().parquet(out).collectAsList();
+        assertEquals(200, scored.size());
+        assertEquals(List.of("id", "sequence", "output", "h_n", "c_n"), List.of(scored.get(0).schema().fieldNames()));
+        RecurrentNetwork net = Networks.load(Path.of("testmodels/demo/lstm.safetensors"));
+        NativeEngine engine = new NativeEngine(Precision.FLOAT32);
+        for (Row row : scored) {
+            RunOutputs expected = engine.run(net,
+                    RunInputs.of(SequenceRows.toTensor(SequenceRows.steps(row.getAs("sequence")), DType.F32)));
+            TestRows.assertClose(expected.output(), row.getAs("output"), row, "output");
+            TestRows.assertClose(expected.cN(), row.getAs("c_n"), row, "c_n");
+        }
+    }
+
+    @Test
     void aBadRowFailsTheJobWithOneLineNamingItAndAnErrorColumnKeepsIt() {
         String in = dir.resolve("bad.parquet").toString();
         List<Row> rows = new ArrayList<>(TestRows.random(20, 4, 5, 9));
