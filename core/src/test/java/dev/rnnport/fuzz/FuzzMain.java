@@ -6,8 +6,8 @@ import java.time.Duration;
 
 /**
  * Long fuzzing runs outside Maven, from the repository root:
- * {@code java -cp target/classes:target/test-classes:DEPS dev.rnnport.fuzz.FuzzMain SECONDS [SEED] [TARGET...]}.
- * Prints each target's figures; findings go to target/fuzz-findings/.
+ * {@code java -cp core/target/classes:core/target/test-classes:DEPS dev.rnnport.fuzz.FuzzMain SECONDS [SEED] [TARGET...]}.
+ * Prints each target's figures; findings go to core/target/fuzz-findings/.
  */
 public final class FuzzMain {
     private FuzzMain() {
@@ -24,7 +24,7 @@ public final class FuzzMain {
                 chosen |= args[i].equals(t.name());
             }
             if (chosen) {
-                FuzzSession.Result r = FuzzSession.run(t, seconds, seed ^ t.name().hashCode(), work, Duration.ofSeconds(10));
+                FuzzSession.Result r = FuzzSession.run(t, FuzzSession.Budget.seconds(seconds), seed ^ t.name().hashCode(), work, Duration.ofSeconds(10));
                 System.out.println(r.summary() + " (seed " + seed + ")");
                 r.findings().values().forEach(f -> System.out.println("  " + f.kind() + ": " + f.message()));
                 findings += r.findings().size();

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 /**
  * One target's fuzzing run: the committed corpus (inputs that once broke a reader, in
  * src/test/resources/dev/rnnport/fuzz/JazzerReaderFuzzTestInputs/TARGET) and the seeds replayed
- * as they are, then mutations of the seeds for the given time. A mutant whose refusal message
+ * as they are, then mutations of the seeds for the given budget (a count, or a time). A mutant whose refusal message
  * (numbers and quoted text aside) was not seen before joins the pool that later mutations start
  * from, so the run digs into the error paths it reaches rather than only the seeds' surface.
  */
@@ -40,7 +40,25 @@ final class FuzzSession {
     private FuzzSession() {
     }
 
-    static Result run(FuzzTarget target, double seconds, long seed, Path work, Duration perInput) throws IOException {
+    /**
+     * How long the mutation phase lasts: a number of mutants (the default in the test suite, so a
+     * seed gives the same inputs on every machine) or a wall-clock time (long runs by hand).
+     */
+    record Budget(long mutants, double seconds) {
+        static Budget mutants(long n) {
+            return new Budget(n, 0);
+        }
+
+        static Budget seconds(double s) {
+            return new Budget(Long.MAX_VALUE, s);
+        }
+
+        private boolean timed() {
+            return seconds > 0;
+        }
+    }
+
+    static Result run(FuzzTarget target, Budget budget, long seed, Path work, Duration perInput) throws IOException {
         List<byte[]> seeds = new ArrayList<>();
         for (Path p : target.seeds()) {
             seeds.add(Files.readAllBytes(p));
@@ -61,8 +79,8 @@ final class FuzzSession {
             List<byte[]> pool = new ArrayList<>(seeds);
             Mutator mutator = new Mutator(seed, target.tokens(), seeds);
             Random pickFrom = new Random(seed + 1);
-            long deadline = System.nanoTime() + (long) (seconds * 1e9);
-            while (System.nanoTime() < deadline) {
+            long deadline = budget.timed() ? System.nanoTime() + (long) (budget.seconds() * 1e9) : Long.MAX_VALUE;
+            for (long n = 0; n < budget.mutants() && (!budget.timed() || System.nanoTime() < deadline); n++) {
                 byte[] input = mutator.mutate(pool.get(pickFrom.nextInt(pool.size())));
                 boolean[] fresh = {false};
                 record(findings, runner.run(target, input, m -> fresh[0] = messages.add(shape(m))));
