@@ -75,6 +75,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--peak", description = "Also measure this machine's float32 FMA peak for one thread (Vector API).")
     boolean peak;
 
+    @Option(names = "--stream", arity = "0..1", fallbackValue = "4000", paramLabel = "STEPS",
+            description = "Time one step at a time instead (batch 1, one thread): the native stream against ONNX Runtime;"
+                    + " STEPS timed steps per round (default 4000).")
+    int streamSteps;
+
     @Mixin
     ModelArguments model;
 
@@ -87,6 +92,9 @@ final class BenchCommand implements Callable<Integer> {
             throw new UsageException("--batch, --seq-len, --threads and --iterations must be at least 1, --warmup at least 0");
         }
         RecurrentNetwork net = modelFile != null ? model.load(modelFile) : randomNetwork();
+        if (streamSteps > 0) {
+            return new StreamBench(net, streamSteps, spec.commandLine().getOut()).run(batch, threads);
+        }
         NetworkConfig cfg = net.config();
         RunInputs in = RunInputs.of(randomInput(cfg));
         double gflop = flops(cfg) / 1e9;

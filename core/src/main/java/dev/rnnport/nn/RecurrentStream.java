@@ -1,6 +1,7 @@
 package dev.rnnport.nn;
 
 import dev.rnnport.UsageException;
+import dev.rnnport.nn.fast.StepKernel;
 import dev.rnnport.tensor.Shapes;
 import dev.rnnport.tensor.Tensor;
 import java.util.Arrays;
@@ -10,9 +11,11 @@ import java.util.List;
  * A unidirectional network run one time step at a time, for online inference: each {@link #step}
  * takes the inputs of one step for every sequence of the batch and returns the top layer's
  * outputs, carrying the state of every layer to the next call. Stepping a whole sequence gives
- * what {@link RecurrentNetwork#forward} gives for it in float32: the same values as the reference
- * kernel ({@link NaiveKernel}), which rounds at the same places;
- * the fast float32 kernel within float32 rounding (it blocks its sums differently).
+ * what {@link RecurrentNetwork#forward} gives for it in float32, within float32 rounding: a step
+ * runs the fast kernel's arithmetic ({@link StepKernel}: per layer one matrix-vector product over
+ * weights packed once per network, then the fused gate update). A stream opened with
+ * {@link RecurrentNetwork#openReferenceStream} gives instead exactly the reference kernel's
+ * ({@link NaiveKernel}) float32 values, more slowly.
  *
  * <pre>{@code
  * RecurrentStream s = net.openStream(1);
@@ -21,6 +24,9 @@ import java.util.List;
  * }
  * float[] h = s.hN();               // (num_layers, batch, H_out), as PyTorch's h_n
  * }</pre>
+ *
+ * <p>Where latency matters, {@link #stepInto(float[], float[])} writes the outputs into the caller's
+ * array instead.
  *
  * <p>A step can leave some sequences out ({@link #step(float[], boolean[])}), as a mask or the end
  * of a shorter sequence does; a network with a Keras mask value leaves out a sequence whose step
@@ -33,8 +39,11 @@ import java.util.List;
  */
 public final class RecurrentStream {
     private final NetworkConfig config;
+    /** The reference cells, or null when the fast kernel steps. */
     private final List<StepCell> cells;
     private final StepCell.Workspace workspace;
+    private final StepKernel kernel;
+    private final StepKernel.Workspace kernelSpace;
     private final int batch;
     private final int layers;
     private final int out;
@@ -51,14 +60,16 @@ public final class RecurrentStream {
     private final float[] carried;
     private final Double maskValue;
 
-    RecurrentStream(NetworkConfig config, List<StepCell> cells, int batch, float[] h0, float[] c0) {
+    private RecurrentStream(NetworkConfig config, List<StepCell> cells, StepKernel kernel, int batch, float[] h0, float[] c0) {
         this.config = config;
         this.cells = cells;
+        this.kernel = kernel;
         this.batch = batch;
         this.layers = config.numLayers();
         this.out = config.outputSize();
         this.hidden = config.hiddenSize();
-        this.workspace = new StepCell.Workspace(config);
+        this.workspace = cells == null ? null : new StepCell.Workspace(config);
+        this.kernelSpace = kernel == null ? null : kernel.newWorkspace();
         this.h0 = h0;
         this.c0 = c0;
         this.h = h0.clone();
@@ -71,8 +82,13 @@ public final class RecurrentStream {
         this.maskValue = masking.maskValue();
     }
 
-    /** Opens a stream on {@code net}, checking what the caller gave; h0 and c0 may be null for zeros. */
+    /** Opens a fast stream on {@code net}, checking what the caller gave; h0 and c0 may be null for zeros. */
     static RecurrentStream open(RecurrentNetwork net, int batch, float[] h0, float[] c0) {
+        return open(net, batch, h0, c0, false);
+    }
+
+    /** @param reference step with the reference cells (exact float32 values) rather than the fast kernel */
+    static RecurrentStream open(RecurrentNetwork net, int batch, float[] h0, float[] c0, boolean reference) {
         NetworkConfig cfg = net.config();
         if (cfg.bidirectional() || cfg.options().reverseOnly()) {
             throw new UsageException("a " + (cfg.bidirectional() ? "bidirectional " : "reverse-only ") + cfg.cell().moduleName()
@@ -90,7 +106,8 @@ public final class RecurrentStream {
             throw new UsageException("c0 was given but a " + cfg.cell().moduleName() + " has no cell state");
         }
         float[] c = !lstm ? null : c0 == null ? new float[cSize] : checked("c0", c0, cSize, cfg.numLayers(), batch, cfg.hiddenSize());
-        return new RecurrentStream(cfg, net.stepCells(), batch, h, c);
+        return reference ? new RecurrentStream(cfg, net.stepCells(), null, batch, h, c)
+                : new RecurrentStream(cfg, null, net.stepKernel(), batch, h, c);
     }
 
     private static float[] checked(String name, float[] v, int size, int layers, int batch, int width) {
@@ -140,6 +157,35 @@ public final class RecurrentStream {
      * @throws UsageException when {@code x} or {@code valid} has the wrong size
      */
     public float[] step(float[] x, boolean[] valid) {
+        advance(x, valid);
+        return y;
+    }
+
+    /**
+     * Advances every sequence by one time step and writes the top layer's outputs into {@code y}:
+     * the step for a caller that keeps its own buffers. Allocates nothing.
+     *
+     * @param x the step's inputs, (batch, input_size) row-major; read, not kept
+     * @param y receives the outputs, (batch, H_out) row-major
+     * @throws UsageException when {@code x} or {@code y} has the wrong size
+     */
+    public void stepInto(float[] x, float[] y) {
+        stepInto(x, null, y);
+    }
+
+    /**
+     * {@link #stepInto(float[], float[])} for the sequences {@code valid} marks, as {@link #step(float[], boolean[])}.
+     */
+    public void stepInto(float[] x, boolean[] valid, float[] y) {
+        if (y.length != batch * out) {
+            throw new UsageException("the output array has " + y.length + " values, the stream writes " + batch * out
+                    + " (batch " + batch + " × H_out " + out + ")");
+        }
+        advance(x, valid);
+        System.arraycopy(this.y, 0, y, 0, y.length);
+    }
+
+    private void advance(float[] x, boolean[] valid) {
         int in = config.inputSize();
         if (x.length != batch * in) {
             throw new UsageException("a step's input has " + x.length + " values, the stream expects "
@@ -152,15 +198,22 @@ public final class RecurrentStream {
             live[n] = (valid == null || valid[n]) && !masked(x, n * in, in);
         }
         for (int layer = 0; layer < layers; layer++) {
-            StepCell cell = cells.get(layer);
             // Layer k > 0 reads the new state of layer k − 1, which is that layer's output at this step.
             float[] input = layer == 0 ? x : h;
-            int inWidth = cell.inputSize();
+            int inWidth = config.layerInputSize(layer);
             int inBase = layer == 0 ? 0 : (layer - 1) * batch * out;
             for (int n = 0; n < batch; n++) {
-                if (live[n]) {
+                if (!live[n]) {
+                    continue;
+                }
+                int hOff = (layer * batch + n) * out;
+                int cOff = (layer * batch + n) * hidden;
+                if (kernel != null) {
+                    kernel.step(layer, input, inBase + n * inWidth, h, hOff, c, cOff, kernelSpace);
+                } else {
+                    StepCell cell = cells.get(layer);
                     cell.project(input, inBase + n * inWidth, preIn, 0);
-                    cell.advance(preIn, 0, h, (layer * batch + n) * out, c, (layer * batch + n) * hidden, workspace);
+                    cell.advance(preIn, 0, h, hOff, c, cOff, workspace);
                 }
             }
         }
@@ -177,7 +230,6 @@ public final class RecurrentStream {
                 Arrays.fill(y, n * out, (n + 1) * out, 0f);
             }
         }
-        return y;
     }
 
     /** Keras's Masking layer: every feature of the sequence's step equals the mask value. */

@@ -20,6 +20,11 @@ public final class Stepping {
     }
 
     public static RunOutputs run(RecurrentNetwork net, RunInputs in) {
+        return run(net, in, false);
+    }
+
+    /** @param reference step a reference stream ({@link RecurrentNetwork#openReferenceStream}) rather than the fast one */
+    public static RunOutputs run(RecurrentNetwork net, RunInputs in, boolean reference) {
         NetworkConfig cfg = net.config();
         Tensor x = in.input();
         boolean unbatched = x.rank() == 2;
@@ -35,7 +40,7 @@ public final class Stepping {
         double[] y = new double[steps * batch * out];
         double[] hN = new double[layers * batch * out];
         double[] cN = lstm ? new double[layers * batch * hidden] : null;
-        RecurrentStream s = net.openStream(batch, h0, c0);
+        RecurrentStream s = reference ? net.openReferenceStream(batch, h0, c0) : net.openStream(batch, h0, c0);
         float[] step = new float[batch * inSize];
         boolean[] valid = new boolean[batch];
         for (int t = 0; t < steps; t++) {

@@ -1,0 +1,287 @@
+package dev.rnnport.nn.fast;
+
+import dev.rnnport.nn.CellKind;
+import dev.rnnport.nn.DirectionWeights;
+import dev.rnnport.nn.NetworkConfig;
+import dev.rnnport.nn.RecurrentNetwork;
+import dev.rnnport.tensor.Tensor;
+
+/**
+ * The fast float32 kernel for one time step of one sequence: what a stream runs. Per layer a step
+ * is one matrix-vector product over [W_ih | W_hh] packed as a {@link StepMatrix} (every gate in
+ * one pass over the weights, input and previous state read as one vector [x | h]), then the gate
+ * update (each activation over a whole gate block at once, {@link StepActivation}; the rest plain
+ * loops the JIT vectorises), then the projection W_hr for an LSTM with proj_size. Nothing of the whole-sequence path's set-up is paid per step:
+ * the weights are packed once per network, every buffer lives in a {@link Workspace}, and a step
+ * allocates nothing.
+ *
+ * <p>Biases fold as in {@link PackedDirection}: b_ih + b_hh, except the GRU candidate with the
+ * reset gate after the product, whose b_hn is multiplied by r and so stays apart.
+ *
+ * <p>Results agree with the reference kernel within float32 rounding (sums are blocked
+ * differently, and the Vector API's activations are polynomial approximations). Instances are
+ * immutable and shared by every stream of a network; each stream has its own workspace.
+ */
+public final class StepKernel {
+    private final StepProduct product;
+    private final StepActivation act;
+    private final Layer[] layers;
+    private final CellKind cell;
+    private final boolean linearBeforeReset;
+
+    /** The kernel with the best arithmetic this JVM has (see {@link SimdSupport}). */
+    public static StepKernel of(RecurrentNetwork net) {
+        return new StepKernel(net, !(SimdSupport.best() instanceof ScalarSimd));
+    }
+
+    /** @param vector the Vector API (which must be present) rather than plain Java */
+    StepKernel(RecurrentNetwork net, boolean vector) {
+        int lanes = vector ? SimdSupport.best().lanes() : SimdSupport.SCALAR_LANES;
+        this.product = vector ? (StepProduct) vectorClass("VectorStepProduct") : new ScalarStepProduct();
+        this.act = vector ? (StepActivation) vectorClass("VectorStepActivation") : new ScalarStepActivation();
+        NetworkConfig cfg = net.config();
+        this.cell = cfg.cell();
+        this.linearBeforeReset = cfg.options().linearBeforeReset();
+        this.layers = new Layer[cfg.numLayers()];
+        for (int l = 0; l < layers.length; l++) {
+            layers[l] = new Layer(cfg, l, net.weights(l, false), lanes);
+        }
+    }
+
+    /** Loaded by name, so that a JVM without jdk.incubator.vector never links it. */
+    private static Object vectorClass(String name) {
+        try {
+            return Class.forName("dev.rnnport.nn.fast." + name).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new IllegalStateException("the Vector API class " + name + " cannot be loaded", e);
+        }
+    }
+
+    /** Whether this kernel computes with the Vector API. */
+    public boolean vectorised() {
+        return !(product instanceof ScalarStepProduct);
+    }
+
+    /** Bytes of packed weights one step of the whole stack reads: the memory traffic a step cannot avoid. */
+    public long weightBytesPerStep() {
+        long b = 0;
+        for (Layer l : layers) {
+            b += l.w.bytes() + (l.wHr == null ? 0 : l.wHr.bytes());
+        }
+        return b;
+    }
+
+    /** Scratch space for {@link #step}: one per stream, reused by every step and layer. */
+    public static final class Workspace {
+        /** [x | h] of the layer being stepped, padded so that vector code may read a whole hp-wide block of h. */
+        final float[] v;
+        /** GRU with the reset gate first: r ⊙ h at the positions of h in v. */
+        final float[] rh;
+        final float[] pre;
+        final float[] hn;
+        final float[] c;
+        final float[] hCell;
+        final float[] hOut;
+
+        Workspace(Layer[] layers) {
+            int vLen = 0;
+            int gates = 0;
+            int hp = 0;
+            int op = 0;
+            for (Layer l : layers) {
+                vLen = Math.max(vLen, l.in + Math.max(l.hp, l.op));
+                gates = Math.max(gates, l.gates * l.hp);
+                hp = Math.max(hp, l.hp);
+                op = Math.max(op, Math.max(l.op, l.hp));
+            }
+            v = new float[vLen];
+            rh = new float[vLen];
+            pre = new float[gates];
+            hn = new float[gates];
+            c = new float[hp];
+            hCell = new float[hp];
+            hOut = new float[op];
+        }
+    }
+
+    /** A workspace with room for every layer of this kernel's network. */
+    public Workspace newWorkspace() {
+        return new Workspace(layers);
+    }
+
+    /**
+     * Advances one sequence of one layer by one step: reads the layer's input
+     * {@code x[xOff..xOff+input)}, and reads and overwrites its state {@code h[hOff..hOff+H_out)}
+     * and, for an LSTM, {@code c[cOff..cOff+hidden_size)}. Allocates nothing.
+     */
+    public void step(int layer, float[] x, int xOff, float[] h, int hOff, float[] c, int cOff, Workspace ws) {
+        Layer l = layers[layer];
+        float[] v = ws.v;
+        System.arraycopy(x, xOff, v, 0, l.in);
+        System.arraycopy(h, hOff, v, l.in, l.out);
+        int depth = l.in + l.out;
+        StepMatrix w = l.w;
+        int[] blocks = w.blockPanel;
+        switch (cell) {
+            case LSTM -> {
+                product.product(v, 0, depth, w, 0, blocks[4], l.inputBias, ws.pre);
+                System.arraycopy(c, cOff, ws.c, 0, l.hidden);
+                lstmGates(l, ws.pre, ws.c, l.wHr == null ? ws.hOut : ws.hCell, ws.hCell);
+                System.arraycopy(ws.c, 0, c, cOff, l.hidden);
+                if (l.wHr != null) {
+                    product.product(ws.hCell, 0, l.hidden, l.wHr, 0, l.wHr.blockPanel[1], null, ws.hOut);
+                }
+            }
+            case GRU -> {
+                // r and z: input and recurrent parts in one pass; the candidate's input part alone.
+                float[] pre = ws.pre;
+                int hp = l.hp;
+                product.product(v, 0, depth, w, 0, blocks[2], l.inputBias, pre);
+                product.product(v, 0, l.in, w, blocks[2], blocks[3], l.inputBias, pre);
+                act.apply(l.fn.f(), pre, 0, 2 * hp, l.fn.hasClip(), l.fn.clip());
+                if (linearBeforeReset) {
+                    float[] hn = ws.hn;
+                    product.product(v, l.in, depth, w, blocks[2], blocks[3], l.recurrentBias, hn);
+                    for (int j = 0; j < hp; j++) {
+                        pre[2 * hp + j] += pre[j] * hn[2 * hp + j];
+                    }
+                } else {
+                    float[] rh = ws.rh;
+                    for (int j = 0, k = l.in; j < hp; j++, k++) {
+                        rh[k] = pre[j] * v[k];
+                    }
+                    product.product(rh, l.in, depth, w, blocks[2], blocks[3], pre, pre);
+                }
+                act.apply(l.fn.g(), pre, 2 * hp, 3 * hp, l.fn.hasClip(), l.fn.clip());
+                float[] hOut = ws.hOut;
+                for (int j = 0, k = l.in; j < hp; j++, k++) {
+                    float z = pre[hp + j];
+                    hOut[j] = (1f - z) * pre[2 * hp + j] + z * v[k];
+                }
+            }
+            default -> {
+                product.product(v, 0, depth, w, 0, blocks[1], l.inputBias, ws.pre);
+                act.apply(l.fn.f(), ws.pre, 0, l.hp, l.fn.hasClip(), l.fn.clip());
+                System.arraycopy(ws.pre, 0, ws.hOut, 0, l.hp);
+            }
+        }
+        System.arraycopy(ws.hOut, 0, h, hOff, l.out);
+    }
+
+    /**
+     * LSTM gates from the pre-activations i, f, g, o (blocks of hp in {@code pre}, changed): the new
+     * c in place, h = o * h(c) into {@code h}; {@code tmp} is scratch of hp.
+     */
+    private void lstmGates(Layer l, float[] pre, float[] c, float[] h, float[] tmp) {
+        int hp = l.hp;
+        GateFunctions fn = l.fn;
+        float[] peep = l.peephole;
+        if (peep != null) {
+            for (int j = 0; j < hp; j++) {
+                pre[j] += peep[j] * c[j];
+                pre[hp + j] += peep[hp + j] * c[j];
+            }
+        }
+        act.apply(fn.f(), pre, 0, hp, fn.hasClip(), fn.clip());
+        if (fn.inputForget()) {
+            for (int j = 0; j < hp; j++) {
+                pre[hp + j] = 1f - pre[j];
+            }
+        } else {
+            act.apply(fn.f(), pre, hp, 2 * hp, fn.hasClip(), fn.clip());
+        }
+        act.apply(fn.g(), pre, 2 * hp, 3 * hp, fn.hasClip(), fn.clip());
+        for (int j = 0; j < hp; j++) {
+            c[j] = pre[hp + j] * c[j] + pre[j] * pre[2 * hp + j];
+        }
+        if (peep != null) {
+            for (int j = 0; j < hp; j++) {
+                pre[3 * hp + j] += peep[2 * hp + j] * c[j];
+            }
+        }
+        act.apply(fn.f(), pre, 3 * hp, 4 * hp, fn.hasClip(), fn.clip());
+        System.arraycopy(c, 0, tmp, 0, hp);
+        act.apply(fn.h(), tmp, 0, hp, false, 0f);
+        for (int j = 0; j < hp; j++) {
+            h[j] = pre[3 * hp + j] * tmp[j];
+        }
+    }
+
+    /** One layer's forward direction, packed. */
+    static final class Layer {
+        final int in;
+        final int hidden;
+        final int out;
+        final int gates;
+        /** hidden padded to the vector length: the width of a gate block. */
+        final int hp;
+        /** out padded to the vector length. */
+        final int op;
+        final StepMatrix w;
+        final StepMatrix wHr;
+        final float[] inputBias;
+        final float[] recurrentBias;
+        final float[] peephole;
+        final GateFunctions fn;
+
+        Layer(NetworkConfig cfg, int layer, DirectionWeights dw, int lanes) {
+            this.in = cfg.layerInputSize(layer);
+            this.hidden = cfg.hiddenSize();
+            this.out = cfg.outputSize();
+            this.gates = cfg.cell().gates();
+            this.hp = PackedDirection.roundUp(hidden, lanes);
+            this.op = PackedDirection.roundUp(out, lanes);
+            this.fn = GateFunctions.of(cfg, false);
+            int[] gateColumns = new int[gates * hp];
+            for (int col = 0; col < gateColumns.length; col++) {
+                int j = col % hp;
+                gateColumns[col] = j < hidden ? (col / hp) * hidden + j : -1;
+            }
+            double[] wIh = dw.wIh().data();
+            double[] wHh = dw.wHh().data();
+            w = new StepMatrix(in + out, gates, hp, lanes, gateColumns,
+                    (row, k) -> k < in ? wIh[row * in + k] : wHh[row * out + k - in]);
+            if (dw.wHr() != null) {
+                int[] outColumns = new int[op];
+                for (int col = 0; col < op; col++) {
+                    outColumns[col] = col < out ? col : -1;
+                }
+                double[] wHr = dw.wHr().data();
+                this.wHr = new StepMatrix(hidden, 1, op, lanes, outColumns, (row, k) -> wHr[row * hidden + k]);
+            } else {
+                this.wHr = null;
+            }
+            boolean separateHn = cfg.cell() == CellKind.GRU && cfg.options().linearBeforeReset();
+            inputBias = new float[gates * hp];
+            recurrentBias = separateHn ? new float[gates * hp] : null;
+            for (int col = 0; col < gateColumns.length; col++) {
+                int row = gateColumns[col];
+                if (row < 0) {
+                    continue;
+                }
+                double bi = value(dw.bIh(), row);
+                double bh = value(dw.bHh(), row);
+                if (separateHn && col / hp == 2) {
+                    inputBias[col] = (float) bi;
+                    recurrentBias[col] = (float) bh;
+                } else {
+                    inputBias[col] = (float) ((float) bi + (float) bh);
+                }
+            }
+            if (dw.peephole() != null) {
+                peephole = new float[3 * hp];
+                for (int g = 0; g < 3; g++) {
+                    for (int j = 0; j < hidden; j++) {
+                        peephole[g * hp + j] = (float) dw.peephole().data()[g * hidden + j];
+                    }
+                }
+            } else {
+                peephole = null;
+            }
+        }
+
+        private static double value(Tensor t, int i) {
+            return t == null ? 0.0 : t.data()[i];
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.rnnport.nn.fast;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link StepProduct} with the Vector API. A panel of 8 vectors keeps 8 independent multiply-add
+ * chains in registers: per input k one broadcast of v[k] and 8 contiguous loads, enough chains to
+ * keep both FMA units busy while the weights stream from cache. Loaded by name only when the
+ * jdk.incubator.vector module is present, like {@link VectorSimd}.
+ */
+final class VectorStepProduct implements StepProduct {
+    private static final VectorSpecies<Float> S = VectorMath.S;
+    private static final int L = S.length();
+
+    @Override
+    public void product(float[] v, int k0, int k1, StepMatrix m, int p0, int p1, float[] init, float[] out) {
+        for (int p = p0; p < p1; p++) {
+            int col = m.column[p];
+            int bi = m.offset[p] + k0 * m.width[p];
+            switch (m.width[p] / L) {
+                case 8 -> panel8(v, k0, k1, m.data, bi, init, out, col);
+                case 4 -> panel4(v, k0, k1, m.data, bi, init, out, col);
+                case 2 -> panel2(v, k0, k1, m.data, bi, init, out, col);
+                default -> panel1(v, k0, k1, m.data, bi, init, out, col);
+            }
+        }
+    }
+
+    private static FloatVector load(float[] init, int off) {
+        return init == null ? FloatVector.zero(S) : FloatVector.fromArray(S, init, off);
+    }
+
+    private static void panel8(float[] v, int k0, int k1, float[] w, int bi, float[] init, float[] out, int col) {
+        FloatVector a0 = load(init, col), a1 = load(init, col + L), a2 = load(init, col + 2 * L), a3 = load(init, col + 3 * L);
+        FloatVector a4 = load(init, col + 4 * L), a5 = load(init, col + 5 * L), a6 = load(init, col + 6 * L),
+                a7 = load(init, col + 7 * L);
+        for (int k = k0; k < k1; k++, bi += 8 * L) {
+            FloatVector x = FloatVector.broadcast(S, v[k]);
+            a0 = x.fma(FloatVector.fromArray(S, w, bi), a0);
+            a1 = x.fma(FloatVector.fromArray(S, w, bi + L), a1);
+            a2 = x.fma(FloatVector.fromArray(S, w, bi + 2 * L), a2);
+            a3 = x.fma(FloatVector.fromArray(S, w, bi + 3 * L), a3);
+            a4 = x.fma(FloatVector.fromArray(S, w, bi + 4 * L), a4);
+            a5 = x.fma(FloatVector.fromArray(S, w, bi + 5 * L), a5);
+            a6 = x.fma(FloatVector.fromArray(S, w, bi + 6 * L), a6);
+            a7 = x.fma(FloatVector.fromArray(S, w, bi + 7 * L), a7);
+        }
+        a0.intoArray(out, col);
+        a1.intoArray(out, col + L);
+        a2.intoArray(out, col + 2 * L);
+        a3.intoArray(out, col + 3 * L);
+        a4.intoArray(out, col + 4 * L);
+        a5.intoArray(out, col + 5 * L);
+        a6.intoArray(out, col + 6 * L);
+        a7.intoArray(out, col + 7 * L);
+    }
+
+    private static void panel4(float[] v, int k0, int k1, float[] w, int bi, float[] init, float[] out, int col) {
+        FloatVector a0 = load(init, col), a1 = load(init, col + L), a2 = load(init, col + 2 * L), a3 = load(init, col + 3 * L);
+        for (int k = k0; k < k1; k++, bi += 4 * L) {
+            FloatVector x = FloatVector.broadcast(S, v[k]);
+            a0 = x.fma(FloatVector.fromArray(S, w, bi), a0);
+            a1 = x.fma(FloatVector.fromArray(S, w, bi + L), a1);
+            a2 = x.fma(FloatVector.fromArray(S, w, bi + 2 * L), a2);
+            a3 = x.fma(FloatVector.fromArray(S, w, bi + 3 * L), a3);
+        }
+        a0.intoArray(out, col);
+        a1.intoArray(out, col + L);
+        a2.intoArray(out, col + 2 * L);
+        a3.intoArray(out, col + 3 * L);
+    }
+
+    private static void panel2(float[] v, int k0, int k1, float[] w, int bi, float[] init, float[] out, int col) {
+        FloatVector a0 = load(init, col), a1 = load(init, col + L);
+        for (int k = k0; k < k1; k++, bi += 2 * L) {
+            FloatVector x = FloatVector.broadcast(S, v[k]);
+            a0 = x.fma(FloatVector.fromArray(S, w, bi), a0);
+            a1 = x.fma(FloatVector.fromArray(S, w, bi + L), a1);
+        }
+        a0.intoArray(out, col);
+        a1.intoArray(out, col + L);
+    }
+
+    private static void panel1(float[] v, int k0, int k1, float[] w, int bi, float[] init, float[] out, int col) {
+        FloatVector a0 = load(init, col);
+        for (int k = k0; k < k1; k++, bi += L) {
+            a0 = FloatVector.broadcast(S, v[k]).fma(FloatVector.fromArray(S, w, bi), a0);
+        }
+        a0.intoArray(out, col);
+    }
+}

@@ -1,0 +1,142 @@
+package dev.rnnport.nn.fast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rnnport.nn.Activation;
+import dev.rnnport.nn.CellKind;
+import dev.rnnport.nn.CellOptions;
+import dev.rnnport.nn.NativeEngine;
+import dev.rnnport.nn.NetworkConfig;
+import dev.rnnport.nn.Precision;
+import dev.rnnport.nn.RecurrentNetwork;
+import dev.rnnport.nn.RecurrentStream;
+import dev.rnnport.nn.RunInputs;
+import dev.rnnport.nn.RunOutputs;
+import dev.rnnport.tensor.DType;
+import dev.rnnport.tensor.Tensor;
+import dev.rnnport.testing.Closeness;
+import dev.rnnport.testing.Stepping;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The one-step kernel against the float64 oracle (the reference kernel run by the engine over the
+ * whole sequence): every cell and option, odd sizes that leave every kind of partial panel and
+ * padded lane, in both the Vector API and the plain-Java arithmetic.
+ */
+class StepKernelTest {
+    private static final int[] SIZES = {1, 3, 17, 255, 257};
+    private static final int STEPS = 5;
+
+    /** Every cell and option the stream supports, at one (input, hidden) size. */
+    static List<NetworkConfig> configs(int in, int hidden) {
+        CellOptions lstm = CellOptions.defaults(CellKind.LSTM);
+        CellOptions gru = CellOptions.defaults(CellKind.GRU);
+        Activation hardSigmoid = Activation.of(Activation.Kind.HARD_SIGMOID);
+        Activation leaky = Activation.of(Activation.Kind.LEAKY_RELU).withAlpha(0.1);
+        Activation scaledTanh = Activation.of(Activation.Kind.SCALED_TANH).withAlpha(1.5).withBeta(0.5);
+        return List.of(
+                NetworkConfig.of(CellKind.LSTM, in, hidden).withLayers(2),
+                NetworkConfig.of(CellKind.LSTM, in, hidden).withOptions(lstm.withClip(0.7)),
+                NetworkConfig.of(CellKind.LSTM, in, hidden).withOptions(lstm.withInputForget(true)
+                        .withActivations(List.of(hardSigmoid, leaky, scaledTanh), List.of(hardSigmoid, leaky, scaledTanh))),
+                // proj_size must be below hidden_size: at hidden 1, three layers instead.
+                hidden > 1 ? NetworkConfig.of(CellKind.LSTM, in, hidden).withLayers(2).withProjSize(hidden / 2 + 1)
+                        : NetworkConfig.of(CellKind.LSTM, in, hidden).withLayers(3),
+                NetworkConfig.of(CellKind.GRU, in, hidden).withLayers(2),
+                NetworkConfig.of(CellKind.GRU, in, hidden).withOptions(gru.withLinearBeforeReset(false).withClip(0.9)),
+                NetworkConfig.of(CellKind.GRU, in, hidden).withBias(false).withOptions(gru.withLinearBeforeReset(false)
+                        .withActivations(List.of(hardSigmoid, scaledTanh), List.of(hardSigmoid, scaledTanh))),
+                NetworkConfig.of(CellKind.RNN_TANH, in, hidden).withOptions(CellOptions.defaults(CellKind.RNN_TANH).withClip(0.5)),
+                NetworkConfig.of(CellKind.RNN_RELU, in, hidden).withLayers(2));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyCellAndOptionMatchesTheFloat64Oracle() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int s = 0; s < SIZES.length; s++) {
+            int hidden = SIZES[s];
+            int in = SIZES[(s + 2) % SIZES.length];
+            for (NetworkConfig cfg : configs(in, hidden)) {
+                boolean[] peep = cfg.cell() == CellKind.LSTM && cfg.projSize() == 0 ? new boolean[] {false, true} : new boolean[] {false};
+                for (boolean peepholes : peep) {
+                    String name = cfg.cell() + " input " + in + " hidden " + hidden + " layers " + cfg.numLayers()
+                            + (cfg.projSize() > 0 ? " proj " + cfg.projSize() : "") + (peepholes ? " peepholes" : "") + " " + cfg.options();
+                    tests.add(DynamicTest.dynamicTest(name, () -> {
+                        RecurrentNetwork net = RandomNetworks.network(cfg, peepholes, 17 + hidden);
+                        RunInputs inputs = RandomNetworks.inputs(cfg, STEPS, 1, false, 5 + in);
+                        RunOutputs oracle = new NativeEngine(Precision.FLOAT64).run(net, inputs);
+                        List<Boolean> paths = SimdSupport.vectorised() ? List.of(true, false) : List.of(false);
+                        for (boolean vector : paths) {
+                            RunOutputs stepped = run(new StepKernel(net, vector), net.config(), inputs);
+                            new Closeness((vector ? "Vector API" : "plain Java") + " steps vs float64", 1e-5)
+                                    .outputs("", oracle, stepped).check();
+                        }
+                    }));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> aStreamOverLStepsIsForwardOverTheSequence() {
+        return Stream.of(17, 257).flatMap(hidden -> configs(3, hidden).stream().map(cfg ->
+                DynamicTest.dynamicTest(cfg.cell() + " hidden " + hidden + " " + cfg.options(), () -> {
+                    RecurrentNetwork net = RandomNetworks.network(cfg, false, 3);
+                    RunInputs inputs = RandomNetworks.inputs(cfg, 9, 2, false, 4);
+                    RunOutputs stepped = Stepping.run(net, inputs);
+                    new Closeness("stream vs float32 forward", 1e-5).outputs("", new NativeEngine(Precision.FLOAT32).run(net, inputs), stepped).check();
+                    new Closeness("stream vs float64 forward", 1e-5).outputs("", new NativeEngine(Precision.FLOAT64).run(net, inputs), stepped).check();
+                })));
+    }
+
+    @Test
+    void packedBytesAreTheWeightsPlusPaddingToWholeVectors() {
+        NetworkConfig cfg = NetworkConfig.of(CellKind.LSTM, 64, 128);
+        StepKernel k = StepKernel.of(RandomNetworks.network(cfg, false, 1));
+        assertEquals(4L * 4 * 128 * (64 + 128), k.weightBytesPerStep(), "hidden 128 needs no padding");
+        int lanes = SimdSupport.vectorised() ? SimdSupport.best().lanes() : SimdSupport.SCALAR_LANES;
+        StepKernel odd = StepKernel.of(RandomNetworks.network(NetworkConfig.of(CellKind.GRU, 3, 17), false, 1));
+        int hp = PackedDirection.roundUp(17, lanes);
+        assertEquals(4L * 3 * hp * (3 + 17), odd.weightBytesPerStep());
+        assertTrue(hp - 17 < lanes);
+    }
+
+    /** Steps {@code k} over a batch of one, layer by layer, as a stream does. */
+    static RunOutputs run(StepKernel k, NetworkConfig cfg, RunInputs inputs) {
+        int layers = cfg.numLayers();
+        int in = cfg.inputSize();
+        int out = cfg.outputSize();
+        int hidden = cfg.hiddenSize();
+        float[] x = inputs.input().toFloatArray();
+        float[] h = inputs.h0().toFloatArray();
+        float[] c = inputs.c0() == null ? new float[layers * hidden] : inputs.c0().toFloatArray();
+        StepKernel.Workspace ws = k.newWorkspace();
+        double[] y = new double[STEPS * out];
+        for (int t = 0; t < STEPS; t++) {
+            for (int layer = 0; layer < layers; layer++) {
+                k.step(layer, layer == 0 ? x : h, layer == 0 ? t * in : (layer - 1) * out, h, layer * out, c, layer * hidden, ws);
+            }
+            for (int j = 0; j < out; j++) {
+                y[t * out + j] = h[(layers - 1) * out + j];
+            }
+        }
+        return new RunOutputs(Tensor.of(DType.F32, new int[] {STEPS, 1, out}, y),
+                Tensor.of(DType.F32, new int[] {layers, 1, out}, doubles(h)),
+                cfg.cell() == CellKind.LSTM ? Tensor.of(DType.F32, new int[] {layers, 1, hidden}, doubles(c)) : null);
+    }
+
+    private static double[] doubles(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+}
