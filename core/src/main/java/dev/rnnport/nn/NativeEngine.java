@@ -20,21 +20,24 @@ public final class NativeEngine {
     private final DirectionKernel kernel;
     private final boolean training;
     private final long seed;
+    /** The engine's own choice of kernel, free to run single sequences stepwise ({@link StepwiseRun}). */
+    private final boolean ownKernel;
 
     public NativeEngine(Precision precision) {
-        this(precision, precision == Precision.FLOAT32 ? new FastKernel() : new NaiveKernel(), false, 0);
+        this(precision, precision == Precision.FLOAT32 ? new FastKernel() : new NaiveKernel(), false, 0, true);
     }
 
-    private NativeEngine(Precision precision, DirectionKernel kernel, boolean training, long seed) {
+    private NativeEngine(Precision precision, DirectionKernel kernel, boolean training, long seed, boolean ownKernel) {
         this.precision = precision;
         this.kernel = kernel;
         this.training = training;
         this.seed = seed;
+        this.ownKernel = ownKernel;
     }
 
-    /** The same engine with another cell implementation. */
+    /** The same engine with another cell implementation, which then runs every pass. */
     public NativeEngine withKernel(DirectionKernel k) {
-        return new NativeEngine(precision, k, training, seed);
+        return new NativeEngine(precision, k, training, seed, false);
     }
 
     /**
@@ -45,12 +48,13 @@ public final class NativeEngine {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, found " + threads);
         }
-        return new NativeEngine(precision, kernel instanceof FastKernel f ? f.withThreads(threads) : kernel, training, seed);
+        return new NativeEngine(precision, kernel instanceof FastKernel f ? f.withThreads(threads) : kernel, training, seed,
+                ownKernel);
     }
 
     /** The same engine in training mode: dropout between layers, drawn from {@code seed}. */
     public NativeEngine training(long dropoutSeed) {
-        return new NativeEngine(precision, kernel, true, dropoutSeed);
+        return new NativeEngine(precision, kernel, true, dropoutSeed, ownKernel);
     }
 
     public Precision precision() {
@@ -60,7 +64,7 @@ public final class NativeEngine {
     public RunOutputs run(RecurrentNetwork net, RunInputs inputs) {
         NetworkConfig cfg = net.config();
         TimeMajorBatch b = TimeMajorBatch.of(cfg, inputs);
-        if (StepwiseRun.applies(net, b, kernel, training && cfg.dropout() > 0)) {
+        if (ownKernel && StepwiseRun.applies(net, b, kernel, training && cfg.dropout() > 0)) {
             return StepwiseRun.run(net, b);
         }
         int dirs = cfg.directions();
