@@ -2,7 +2,6 @@ package dev.rnnport.nn;
 
 import dev.rnnport.ModelException;
 import dev.rnnport.UsageException;
-import dev.rnnport.nn.fast.StepKernel;
 import dev.rnnport.tensor.Shapes;
 import dev.rnnport.tensor.Tensor;
 import java.util.Arrays;
@@ -24,8 +23,6 @@ public final class RecurrentNetwork {
     private final List<DirectionWeights> weights;
     /** Float32 cells for streaming, packed on first use and shared by every stream (benign race: equal values). */
     private volatile List<StepCell> stepCells;
-    /** The fast float32 step kernel, packed on first use and shared by every stream (benign race: equal values). */
-    private volatile StepKernel stepKernel;
     private final Map<String, String> annotations;
 
     public RecurrentNetwork(NetworkConfig config, List<DirectionWeights> weights) {
@@ -119,16 +116,6 @@ public final class RecurrentNetwork {
      */
     public RecurrentStream openReferenceStream(int batch, float[] h0, float[] c0) {
         return RecurrentStream.open(this, batch, h0, c0, true);
-    }
-
-    /** The fast float32 step kernel of the forward direction of every layer, packed once. */
-    StepKernel stepKernel() {
-        StepKernel k = stepKernel;
-        if (k == null) {
-            k = StepKernel.of(this);
-            stepKernel = k;
-        }
-        return k;
     }
 
     /** One float32 cell per layer of the forward direction, packed once. */

@@ -107,7 +107,7 @@ public final class RecurrentStream {
         }
         float[] c = !lstm ? null : c0 == null ? new float[cSize] : checked("c0", c0, cSize, cfg.numLayers(), batch, cfg.hiddenSize());
         return reference ? new RecurrentStream(cfg, net.stepCells(), null, batch, h, c)
-                : new RecurrentStream(cfg, null, net.stepKernel(), batch, h, c);
+                : new RecurrentStream(cfg, null, StepKernel.of(net), batch, h, c);
     }
 
     private static float[] checked(String name, float[] v, int size, int layers, int batch, int width) {

@@ -5,6 +5,8 @@ import dev.rnnport.nn.DirectionWeights;
 import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.tensor.Tensor;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * The fast float32 kernel for one time step of one sequence: what a stream runs. Per layer a step
@@ -29,9 +31,25 @@ public final class StepKernel {
     private final CellKind cell;
     private final boolean linearBeforeReset;
 
-    /** The kernel with the best arithmetic this JVM has (see {@link SimdSupport}). */
+    /**
+     * Kernels by network, packed on a network's first stream and shared by its later ones. Keyed by
+     * identity (a network does not define equality) and weakly, so a network no longer in use takes
+     * its packing with it; a kernel holds no reference to its network.
+     */
+    private static final Map<RecurrentNetwork, StepKernel> KERNELS = new WeakHashMap<>();
+
+    /** The network's kernel with the best arithmetic this JVM has (see {@link SimdSupport}), packed once. */
     public static StepKernel of(RecurrentNetwork net) {
-        return new StepKernel(net, !(SimdSupport.best() instanceof ScalarSimd));
+        synchronized (KERNELS) {
+            StepKernel k = KERNELS.get(net);
+            if (k != null) {
+                return k;
+            }
+        }
+        StepKernel k = new StepKernel(net, !(SimdSupport.best() instanceof ScalarSimd));
+        synchronized (KERNELS) {
+            return KERNELS.computeIfAbsent(net, n -> k);
+        }
     }
 
     /** @param vector the Vector API (which must be present) rather than plain Java */
