@@ -13,6 +13,7 @@ import org.apache.spark.api.java.function.FlatMapGroupsWithStateFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.streaming.GroupState;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -50,6 +51,19 @@ final class EventStepper implements FlatMapGroupsWithStateFunction<String, Row, 
         this.emitState = emitState;
     }
 
+    /** A stream's state of one sequence, num_layers x size values, as one row per layer; null stays null. */
+    private static float[][] perLayer(float[] state, int layers) {
+        if (state == null) {
+            return null;
+        }
+        int size = state.length / layers;
+        float[][] m = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            m[l] = Arrays.copyOfRange(state, l * size, (l + 1) * size);
+        }
+        return m;
+    }
+
     /** The rows this function emits: key, time in microseconds, output, and with emitState h and c. */
     static StructType schema(boolean emitState) {
         List<StructField> fields = new ArrayList<>(List.of(
@@ -57,8 +71,10 @@ final class EventStepper implements FlatMapGroupsWithStateFunction<String, Row, 
                 DataTypes.createStructField("time_us", DataTypes.LongType, false),
                 DataTypes.createStructField("output", DataTypes.createArrayType(DataTypes.FloatType, false), false)));
         if (emitState) {
-            fields.add(DataTypes.createStructField("h", DataTypes.createArrayType(DataTypes.FloatType, false), false));
-            fields.add(DataTypes.createStructField("c", DataTypes.createArrayType(DataTypes.FloatType, false), true));
+            // (num_layers, size), as the batch scorer's h_n and c_n
+            DataType matrix = DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.FloatType, false), false);
+            fields.add(DataTypes.createStructField("h", matrix, false));
+            fields.add(DataTypes.createStructField("c", matrix, true));
         }
         return DataTypes.createStructType(fields);
     }
@@ -88,6 +104,7 @@ final class EventStepper implements FlatMapGroupsWithStateFunction<String, Row, 
         long watermarkMicros = state.getCurrentWatermarkMs() * 1000;
         List<Row> out = new ArrayList<>();
         RecurrentStream stream = null;
+        int layers = net.config().numLayers();
         int done = 0;
         for (; done < pending.size() && pending.get(done).time() <= watermarkMicros; done++) {
             Pending e = pending.get(done);
@@ -97,7 +114,8 @@ final class EventStepper implements FlatMapGroupsWithStateFunction<String, Row, 
                 stream = net.openStream(1, s.getH(), s.getC());
             }
             float[] y = stream.step(e.features()).clone();
-            out.add(emitState ? RowFactory.create(key, e.time(), y, stream.hN(), stream.cN()) : RowFactory.create(key, e.time(), y));
+            out.add(emitState ? RowFactory.create(key, e.time(), y, perLayer(stream.hN(), layers), perLayer(stream.cN(), layers))
+                    : RowFactory.create(key, e.time(), y));
             s.setLastTimeMicros(e.time());
             s.setStepped(true);
         }

@@ -74,8 +74,8 @@ public final class StreamingScorer {
      *
      * @param events a streaming (or batch) Dataset with the key (string), time (timestamp, or long of milliseconds
      *               since the epoch) and features (array of numbers, input_size of them) columns
-     * @return rows (key, time, output array&lt;float&gt;) named as configured, plus h and c (PyTorch's h_n and c_n
-     *         layout for a batch of one; c null unless LSTM) when {@link Builder#emitState}; write it in output mode append
+     * @return rows (key, time, output array&lt;float&gt;) named as configured, plus h and c after the event
+     *         (array&lt;array&lt;float&gt;&gt;, one row per layer, like the batch scorer's h_n and c_n; c null unless LSTM) when {@link Builder#emitState}; write it in output mode append
      * @throws UsageException when a column is missing or of the wrong type
      */
     public Dataset<Row> score(Dataset<Row> events) {

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Streams events through Spark (local[2], a folder source, a Parquet sink with a checkpoint) and checks
@@ -148,8 +149,8 @@ class StreamingScorerTest {
             List<Row> got = byKey.get(e.getKey());
             List<Row> sorted = assertOutputs(e.getKey(), want, got, false);
             Row last = sorted.get(sorted.size() - 1);
-            assertClose(e.getKey() + " h", want.hN(), floats(last, 3));
-            assertClose(e.getKey() + " c", want.cN(), floats(last, 4));
+            assertClose(e.getKey() + " h", want.hN(), layerRows(last, 3));
+            assertClose(e.getKey() + " c", want.cN(), layerRows(last, 4));
         }
         assertEquals(10, byKey.get("k00").stream().filter(r -> r.getLong(1) >= T0 + 300_000).count());
         // Only the clock still holds state (its event past the watermark): the idle keys' state was removed.
@@ -292,6 +293,23 @@ class StreamingScorerTest {
 
     private static long timeMs(Row r, boolean timestamps) {
         return timestamps ? r.getTimestamp(1).getTime() : r.getLong(1);
+    }
+
+    /** A state column, one array per layer, read back and laid end to end (PyTorch's h_n of one sequence). */
+    private static float[] layerRows(Row r, int field) {
+        if (r.isNullAt(field)) {
+            return null;
+        }
+        List<Object> layers = r.getList(field);
+        List<Float> all = new ArrayList<>();
+        for (Object layer : layers) {
+            all.addAll(CollectionConverters.asJava((scala.collection.Seq<Float>) layer));
+        }
+        float[] v = new float[all.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = all.get(i);
+        }
+        return v;
     }
 
     private static float[] floats(Row r, int field) {
