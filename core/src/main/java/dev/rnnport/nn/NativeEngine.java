@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
  *
  * <p>Float32 runs on {@link FastKernel} (packed float weights, vectorised where the JVM has the
  * Vector API), on one thread unless {@link #withThreads} says more; float64 runs on
- * {@link NaiveKernel}, the exact reference.
+ * {@link NaiveKernel}, the exact reference. A single float32 sequence runs stepwise through the
+ * streaming step kernel instead ({@link StepwiseRun}), unless {@link #withKernel} chose the kernel.
  */
 public final class NativeEngine {
     private final Precision precision;
@@ -64,7 +65,7 @@ public final class NativeEngine {
     public RunOutputs run(RecurrentNetwork net, RunInputs inputs) {
         NetworkConfig cfg = net.config();
         TimeMajorBatch b = TimeMajorBatch.of(cfg, inputs);
-        if (ownKernel && StepwiseRun.applies(net, b, kernel, training && cfg.dropout() > 0)) {
+        if (ownKernel && precision == Precision.FLOAT32 && StepwiseRun.applies(net, b, training && cfg.dropout() > 0)) {
             return StepwiseRun.run(net, b);
         }
         int dirs = cfg.directions();

@@ -1,6 +1,5 @@
 package dev.rnnport.nn;
 
-import dev.rnnport.nn.fast.FastKernel;
 import dev.rnnport.tensor.DType;
 
 /**
@@ -13,7 +12,7 @@ import dev.rnnport.tensor.DType;
  * row tiles meant for many sequences) without a batch to spread it over. Measured at input 64,
  * hidden 256, 100 steps: about 15 µs a step here against about 55 µs on the whole-sequence kernel.
  *
- * <p>Taken only where the two compute the same thing: float32 on the default fast kernel, one
+ * <p>Taken only where the two compute the same thing: float32 on the engine's own fast kernel, one
  * sequence, one forward direction, every step valid (no lengths or masks cut it short), no
  * training-mode dropout. The step kernel is tested against the float64 reference like the
  * whole-sequence kernel.
@@ -22,9 +21,10 @@ final class StepwiseRun {
     private StepwiseRun() {
     }
 
-    static boolean applies(RecurrentNetwork net, TimeMajorBatch b, DirectionKernel kernel, boolean dropout) {
+    /** Whether a float32 run of {@code b} may go stepwise ({@code dropout}: training-mode dropout applies). */
+    static boolean applies(RecurrentNetwork net, TimeMajorBatch b, boolean dropout) {
         NetworkConfig cfg = net.config();
-        return kernel instanceof FastKernel && b.batch == 1 && cfg.directions() == 1 && !cfg.options().reverseOnly()
+        return b.batch == 1 && cfg.directions() == 1 && !cfg.options().reverseOnly()
                 && !dropout && allValid(b.valid);
     }
 

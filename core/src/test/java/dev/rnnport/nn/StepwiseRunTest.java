@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rnnport.nn.fast.FastKernel;
 import dev.rnnport.tensor.DType;
 import dev.rnnport.tensor.Tensor;
 import dev.rnnport.testing.RandomNetworks;
@@ -32,7 +31,7 @@ class StepwiseRunTest {
             in = in.withC0(RandomNetworks.uniform(r, 0.5, layers, 1, hidden));
         }
         NativeEngine fast = new NativeEngine(Precision.FLOAT32);
-        assertTrue(StepwiseRun.applies(net, TimeMajorBatch.of(net.config(), in), new FastKernel(), false));
+        assertTrue(StepwiseRun.applies(net, TimeMajorBatch.of(net.config(), in), false));
         RunOutputs got = fast.run(net, in);
         RunOutputs want = new NativeEngine(Precision.FLOAT64).run(net, in);
         assertClose(want.output(), got.output());
@@ -50,7 +49,7 @@ class StepwiseRunTest {
         if (shortLength) {
             in = in.withLengths(Tensor.of(DType.I64, new int[] {1}, new double[] {4}));
         }
-        assertFalse(StepwiseRun.applies(net, TimeMajorBatch.of(net.config(), in), new FastKernel(), false));
+        assertFalse(StepwiseRun.applies(net, TimeMajorBatch.of(net.config(), in), false));
         RunOutputs got = new NativeEngine(Precision.FLOAT32).run(net, in);
         assertClose(new NativeEngine(Precision.FLOAT64).run(net, in).output(), got.output());
     }
