@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
@@ -101,7 +100,7 @@ public final class ScoreJob {
         }
         Dataset<Row> input = readParquet(spark, job.input());
         Dataset<Row> scored = scorer.transform(input);
-        scored.write().mode(job.flag("overwrite") ? SaveMode.Overwrite : SaveMode.ErrorIfExists).parquet(job.output());
+        AtomicParquetOutput.write(scored, job.output(), job.flag("overwrite"), spark.sparkContext().hadoopConfiguration());
         return scored.schema();
     }
 

@@ -1,6 +1,7 @@
 package dev.rnnport.spark.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rnnport.Networks;
@@ -14,11 +15,14 @@ import dev.rnnport.spark.SparkTestSession;
 import dev.rnnport.spark.TestRows;
 import dev.rnnport.tensor.DType;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -84,7 +88,7 @@ class ScoreJobTest {
     }
 
     @Test
-    void aBadRowFailsTheJobWithOneLineNamingItAndAnErrorColumnKeepsIt() {
+    void aBadRowFailsTheJobWithOneLineNamingItAndAnErrorColumnKeepsIt() throws IOException {
         String in = dir.resolve("bad.parquet").toString();
         List<Row> rows = new ArrayList<>(TestRows.random(20, 4, 5, 9));
         rows.add(RowFactory.create(99L, new float[][] {{1, 2, 3}}, 1));
@@ -92,10 +96,20 @@ class ScoreJobTest {
         StringBuilder err = new StringBuilder();
         assertEquals(3, run(err, "score", MODEL, "--input", in, "--output", dir.resolve("o1").toString(), "--key-col", "id"));
         assertEquals("rnnport-spark: row with id = 99: step 0 has 3 features, the network expects 4\n", err.toString());
+        assertFalse(Files.exists(dir.resolve("o1")), "a failed job leaves no output behind");
+        try (Stream<Path> left = Files.list(dir)) {
+            assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".o1")), "nor its hidden work folder");
+        }
         err.setLength(0);
         String out = dir.resolve("o2").toString();
         assertEquals(0, run(err, "score", MODEL, "--input", in, "--output", out, "--error-col", "problem"), err.toString());
         assertEquals(1, spark.read().parquet(out).where("problem IS NOT NULL AND output IS NULL").count());
+        err.setLength(0);
+        assertEquals(3, run(err, "score", MODEL, "--input", in, "--output", out), "an existing output is kept");
+        assertEquals("rnnport-spark: " + out + ": already exists; give --overwrite to replace it\n", err.toString());
+        assertEquals(21, spark.read().parquet(out).count());
+        assertEquals(0, run(err, "score", MODEL, "--input", in, "--output", out, "--error-col", "problem", "--overwrite"));
+        assertEquals(21, spark.read().parquet(out).count());
     }
 
     @Test
