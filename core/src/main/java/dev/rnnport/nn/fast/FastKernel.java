@@ -37,12 +37,16 @@ public final class FastKernel implements DirectionKernel {
      * Java is the better bet for a short-lived process.
      */
     static final long VECTOR_MIN_FLOPS = 1L << 25;
+    /** Input projections held at once (floats): 1 MB, a fair share of a core's L2. */
+    static final int PROJECTION_CHUNK_FLOATS = 1 << 18;
     private static final DirectionKernel REFERENCE = new NaiveKernel();
 
     private final Simd simd;
     /** For passes below {@link #VECTOR_MIN_FLOPS}; the same as simd when it was chosen explicitly. */
     private final Simd smallSimd;
     private final WorkTeam team;
+    /** Steps per chunk of input projection; 0: as many as fit in {@link #PROJECTION_CHUNK_FLOATS}. */
+    private final int chunkSteps;
 
     /** One thread, the best arithmetic this JVM has. */
     public FastKernel() {
@@ -60,9 +64,19 @@ public final class FastKernel implements DirectionKernel {
     }
 
     private FastKernel(Simd simd, Simd smallSimd, int threads) {
+        this(simd, smallSimd, WorkTeam.of(threads), 0);
+    }
+
+    private FastKernel(Simd simd, Simd smallSimd, WorkTeam team, int chunkSteps) {
         this.simd = simd;
         this.smallSimd = smallSimd;
-        this.team = WorkTeam.of(threads);
+        this.team = team;
+        this.chunkSteps = chunkSteps;
+    }
+
+    /** The same kernel projecting the input {@code steps} steps at a time, so tests can cross chunk boundaries. */
+    FastKernel withChunkSteps(int steps) {
+        return new FastKernel(simd, smallSimd, team, steps);
     }
 
     public int threads() {
@@ -71,7 +85,7 @@ public final class FastKernel implements DirectionKernel {
 
     /** The same kernel with another thread count. */
     public FastKernel withThreads(int threads) {
-        return new FastKernel(simd, smallSimd, threads);
+        return new FastKernel(simd, smallSimd, WorkTeam.of(threads), chunkSteps);
     }
 
     @Override
@@ -95,6 +109,12 @@ public final class FastKernel implements DirectionKernel {
         }
         Pass[] both = {pass(passes.get(0), true), pass(passes.get(1), true)};
         team.run(2, part -> both[part].run());
+    }
+
+    /** Steps whose input projection is computed in one product: as many as fit in the chunk, at least one. */
+    static int chunkSteps(int steps, int batch, int gatesTimesHidden) {
+        long perStep = (long) batch * gatesTimesHidden;
+        return (int) Math.max(1, Math.min(steps, PROJECTION_CHUNK_FLOATS / perStep));
     }
 
     private Pass pass(DirectionPass p, boolean alone) {
@@ -121,7 +141,13 @@ public final class FastKernel implements DirectionKernel {
         final boolean projected;
         final boolean gruResetFirst;
         final int parts;
+        /** Input projections of the steps in the current chunk, in time order from {@link #chunkTime}. */
         final float[] xp;
+        /** The current chunk's input rows, in float. */
+        final float[] xChunk;
+        /** Steps per chunk of input projection, and the time of the chunk's first row in xp. */
+        final int chunk;
+        int chunkTime;
         final float[] c;
         final float[] hCell;
         /** GRU: W_hn h + b_hn (reset after the product) or r * h (reset before it). */
@@ -161,7 +187,9 @@ public final class FastKernel implements DirectionKernel {
             long flops = 2L * batch * ghp * (w.out + (projected ? w.hidden : 0));
             int units = w.unitBlocks ? w.unitBlockCount() : unitPanels;
             this.parts = alone || flops < PARALLEL_MIN_FLOPS ? 1 : Math.min(team.size(), units);
-            this.xp = new float[steps * batch * ghp];
+            this.chunk = chunkSteps > 0 ? Math.min(chunkSteps, steps) : chunkSteps(steps, batch, ghp);
+            this.xp = new float[chunk * batch * ghp];
+            this.xChunk = new float[chunk * batch * p.inputSize()];
             this.hPrev = new float[batch * op];
             this.hNew = new float[batch * op];
             this.c = w.cell == CellKind.LSTM ? new float[batch * hp] : null;
@@ -181,7 +209,6 @@ public final class FastKernel implements DirectionKernel {
         }
 
         void run() {
-            inputProjection();
             double[] h0 = p.h();
             for (int n = 0; n < batch; n++) {
                 for (int j = 0; j < out; j++) {
@@ -195,6 +222,9 @@ public final class FastKernel implements DirectionKernel {
             }
             for (s = 0; s < steps; s++) {
                 t = p.reverse() ? steps - 1 - s : s;
+                if (s % chunk == 0) {
+                    inputProjection(Math.min(chunk, steps - s));
+                }
                 team.run(parts, cellPhase);
                 if (projected) {
                     team.run(Math.min(parts, op / nr), projectionPhase);
@@ -217,24 +247,35 @@ public final class FastKernel implements DirectionKernel {
             }
         }
 
-        /** xp = X W_ih^T + bias for all steps at once, rows split in blocks of 4 among the threads. */
-        void inputProjection() {
+        /**
+         * xp = X W_ih^T + bias for the next {@code n} steps in processing order (from step s), rows
+         * split in blocks of 4 among the threads. By chunks rather than all steps at once: the
+         * projections are still in cache when their steps read them, and a long sequence does not
+         * need a buffer of steps x batch x gates x hidden.
+         */
+        void inputProjection(int n) {
+            chunkTime = p.reverse() ? steps - s - n : s;
             int in = p.inputSize();
-            int rows = steps * batch;
-            float[] x = new float[rows * in];
+            int rows = n * batch;
             double[] src = p.x();
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) src[i];
+            int from = chunkTime * batch * in;
+            for (int i = 0; i < rows * in; i++) {
+                xChunk[i] = (float) src[from + i];
             }
             int panels = w.wIh.panels();
             long flops = 2L * rows * ghp * in;
-            int n = alone || flops < PARALLEL_MIN_FLOPS ? 1 : Math.min(team.size(), (rows + 3) / 4);
+            int threads = alone || flops < PARALLEL_MIN_FLOPS ? 1 : Math.min(team.size(), (rows + 3) / 4);
             int blocks = (rows + 3) / 4;
-            team.run(n, part -> {
-                int r0 = Math.min(rows, blocks * part / n * 4);
-                int r1 = Math.min(rows, blocks * (part + 1) / n * 4);
-                simd.gemm(x, r0 * in, in, r1 - r0, w.wIh, 0, panels, w.inputBias, 0, 0, xp, r0 * ghp, ghp);
+            team.run(threads, part -> {
+                int r0 = Math.min(rows, blocks * part / threads * 4);
+                int r1 = Math.min(rows, blocks * (part + 1) / threads * 4);
+                simd.gemm(xChunk, r0 * in, in, r1 - r0, w.wIh, 0, panels, w.inputBias, 0, 0, xp, r0 * ghp, ghp);
             });
+        }
+
+        /** Where step t's input projections start in xp. */
+        int projectionOffset() {
+            return (t - chunkTime) * batch * ghp;
         }
 
         boolean valid(int n) {
@@ -254,7 +295,7 @@ public final class FastKernel implements DirectionKernel {
             }
             int j0 = b0 * nr;
             int j1 = b1 * nr;
-            int gOff = t * batch * ghp;
+            int gOff = projectionOffset();
             int productGates = w.cell == CellKind.GRU ? 2 : w.gates;
             for (int g = 0; g < productGates; g++) {
                 int q0 = g * unitPanels + b0;
@@ -296,7 +337,7 @@ public final class FastKernel implements DirectionKernel {
             if (b0 == b1) {
                 return;
             }
-            int gOff = t * batch * ghp;
+            int gOff = projectionOffset();
             if (w.cell == CellKind.LSTM) {
                 simd.lstmStep(hPrev, op, batch, w.wHh, b0, b1, xp, gOff, ghp, hp, c, hp, w.peephole,
                         projected ? hCell : hNew, projected ? hp : op, p.valid(), t * batch, fn);
@@ -318,7 +359,7 @@ public final class FastKernel implements DirectionKernel {
             }
             int j0 = b0 * nr;
             int j1 = b1 * nr;
-            int gOff = t * batch * ghp;
+            int gOff = projectionOffset();
             int q0 = 2 * unitPanels + b0;
             int at = gOff + q0 * nr;
             simd.gemm(scratch, 0, hp, batch, w.wHh, q0, q0 + b1 - b0, xp, at, ghp, xp, at, ghp);

@@ -1,6 +1,7 @@
 package dev.rnnport.nn.fast;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -105,6 +106,20 @@ class FastKernelTest {
     @TestFactory
     Stream<DynamicTest> scalarKernelMatchesTheReference() {
         return tests(new FastKernel(SimdSupport.scalar(), 1));
+    }
+
+    /** The input projected one step, then three steps, at a time: chunks that end inside a sequence, either direction. */
+    @TestFactory
+    Stream<DynamicTest> inputProjectedInChunksMatchesTheReference() {
+        return Stream.concat(tests(new FastKernel(SimdSupport.best(), 1).withChunkSteps(1)),
+                tests(new FastKernel(SimdSupport.best(), 2).withChunkSteps(3)));
+    }
+
+    @Test
+    void chunksHoldAboutAMegabyteOfProjections() {
+        assertEquals(4, FastKernel.chunkSteps(100, 32, 4 * 512), "LSTM 512 batch 32: 256 kB a step");
+        assertEquals(100, FastKernel.chunkSteps(100, 1, 4 * 256), "a whole short sequence at batch 1");
+        assertEquals(1, FastKernel.chunkSteps(100, 512, 4 * 1024), "at least one step");
     }
 
     @Test
