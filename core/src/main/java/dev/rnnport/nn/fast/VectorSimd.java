@@ -10,6 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
  * loads the panel's 4 vectors for input k once and broadcasts one input value per row. This class
  * and {@link VectorMath} are the only ones that touch jdk.incubator.vector, and they are loaded
  * only when that module is present.
+ *
+ * <p>Panel offsets in the product loops are written as {@code base + k * width}, linear in the
+ * loop counter, rather than a second counter stepped by width: JDK 17 keeps a bounds check on
+ * every vector load, and C2 hoists it out of the loop only for an index in that form.
  */
 final class VectorSimd implements Simd {
     private static final VectorSpecies<Float> S = VectorMath.S;
@@ -58,11 +62,12 @@ final class VectorSimd implements Simd {
         FloatVector c30 = FloatVector.fromArray(S, init, i3), c31 = FloatVector.fromArray(S, init, i3 + L), c32 = FloatVector.fromArray(S, init, i3 + 2 * L), c33 = FloatVector.fromArray(S, init, i3 + 3 * L);
         float[] w = b.data;
         int depth = b.depth;
-        int bi = b.panelOffset(p);
+        int base = b.panelOffset(p);
         int a1 = a0 + lda;
         int a2 = a1 + lda;
         int a3 = a2 + lda;
-        for (int k = 0; k < depth; k++, bi += 4 * L) {
+        for (int k = 0; k < depth; k++) {
+            int bi = base + k * (4 * L);
             FloatVector b0 = FloatVector.fromArray(S, w, bi);
             FloatVector b1 = FloatVector.fromArray(S, w, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, w, bi + 2 * L);
@@ -114,8 +119,9 @@ final class VectorSimd implements Simd {
         FloatVector c0v = FloatVector.fromArray(S, init, i0), c1v = FloatVector.fromArray(S, init, i0 + L), c2v = FloatVector.fromArray(S, init, i0 + 2 * L), c3v = FloatVector.fromArray(S, init, i0 + 3 * L);
         float[] w = b.data;
         int depth = b.depth;
-        int bi = b.panelOffset(p);
-        for (int k = 0; k < depth; k++, bi += 4 * L) {
+        int base = b.panelOffset(p);
+        for (int k = 0; k < depth; k++) {
+            int bi = base + k * (4 * L);
             FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
             c0v = x.fma(FloatVector.fromArray(S, w, bi), c0v);
             c1v = x.fma(FloatVector.fromArray(S, w, bi + L), c1v);
@@ -179,9 +185,10 @@ final class VectorSimd implements Simd {
         FloatVector i3 = FloatVector.fromArray(S, xp, x3), f3 = FloatVector.fromArray(S, xp, x3 + hp);
         FloatVector g3 = FloatVector.fromArray(S, xp, x3 + 2 * hp), o3 = FloatVector.fromArray(S, xp, x3 + 3 * hp);
         float[] wd = w.data;
-        int bi = w.panelOffset(b) + k0 * 4 * L;
+        int base = w.panelOffset(b);
         int h1 = h0 + ldh, h2 = h1 + ldh, h3 = h2 + ldh;
-        for (int k = k0; k < k1; k++, bi += 4 * L) {
+        for (int k = k0; k < k1; k++) {
+            int bi = base + k * (4 * L);
             FloatVector wi = FloatVector.fromArray(S, wd, bi);
             FloatVector wf = FloatVector.fromArray(S, wd, bi + L);
             FloatVector wg = FloatVector.fromArray(S, wd, bi + 2 * L);
@@ -231,8 +238,9 @@ final class VectorSimd implements Simd {
         FloatVector gg = FloatVector.fromArray(S, xp, x0 + 2 * hp), go = FloatVector.fromArray(S, xp, x0 + 3 * hp);
         float[] wd = w.data;
         int depth = w.depth;
-        int bi = w.panelOffset(b);
-        for (int k = 0; k < depth; k++, bi += 4 * L) {
+        int base = w.panelOffset(b);
+        for (int k = 0; k < depth; k++) {
+            int bi = base + k * (4 * L);
             FloatVector x = FloatVector.broadcast(S, h[h0 + k]);
             gi = x.fma(FloatVector.fromArray(S, wd, bi), gi);
             gf = x.fma(FloatVector.fromArray(S, wd, bi + L), gf);
@@ -283,9 +291,10 @@ final class VectorSimd implements Simd {
         FloatVector a0 = FloatVector.fromArray(S, bhn, bn), a1 = a0, a2 = a0, a3 = a0;
         float[] wd = w.data;
         int depth = w.depth;
-        int bi = w.panelOffset(b);
+        int base = w.panelOffset(b);
         int h1 = h0 + ldh, h2 = h1 + ldh, h3 = h2 + ldh;
-        for (int k = 0; k < depth; k++, bi += 3 * L) {
+        for (int k = 0; k < depth; k++) {
+            int bi = base + k * (3 * L);
             FloatVector wr = FloatVector.fromArray(S, wd, bi);
             FloatVector wz = FloatVector.fromArray(S, wd, bi + L);
             FloatVector wn = FloatVector.fromArray(S, wd, bi + 2 * L);
@@ -326,8 +335,9 @@ final class VectorSimd implements Simd {
         FloatVector a = FloatVector.fromArray(S, bhn, bn);
         float[] wd = w.data;
         int depth = w.depth;
-        int bi = w.panelOffset(b);
-        for (int k = 0; k < depth; k++, bi += 3 * L) {
+        int base = w.panelOffset(b);
+        for (int k = 0; k < depth; k++) {
+            int bi = base + k * (3 * L);
             FloatVector x = FloatVector.broadcast(S, h[h0 + k]);
             gr = x.fma(FloatVector.fromArray(S, wd, bi), gr);
             gz = x.fma(FloatVector.fromArray(S, wd, bi + L), gz);
