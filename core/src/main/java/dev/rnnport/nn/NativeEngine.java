@@ -2,6 +2,8 @@ package dev.rnnport.nn;
 
 import dev.rnnport.nn.fast.FastKernel;
 import dev.rnnport.tensor.DType;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -68,6 +70,9 @@ public final class NativeEngine {
         if (ownKernel && precision == Precision.FLOAT32 && StepwiseRun.applies(net, b, training && cfg.dropout() > 0)) {
             return StepwiseRun.run(net, b);
         }
+        if (precision == Precision.FLOAT32 && kernel instanceof FastKernel fast) {
+            return runFloats(net, b, fast);
+        }
         int dirs = cfg.directions();
         int out = cfg.outputSize();
         int hidden = cfg.hiddenSize();
@@ -78,11 +83,11 @@ public final class NativeEngine {
         double[] cN = cfg.cell() == CellKind.LSTM ? new double[states * batch * hidden] : null;
         SplittableRandom random = new SplittableRandom(seed);
 
-        double[] layerInput = b.x;
+        double[] layerInput = b.x();
         int inputSize = cfg.inputSize();
         for (int layer = 0; layer < cfg.numLayers(); layer++) {
             double[] layerOutput = new double[steps * batch * dirs * out];
-            java.util.List<DirectionPass> passes = new java.util.ArrayList<>(dirs);
+            List<DirectionPass> passes = new ArrayList<>(dirs);
             for (int d = 0; d < dirs; d++) {
                 int state = layer * dirs + d;
                 double[] h = slice(b.h0, state, batch * out);
@@ -112,6 +117,67 @@ public final class NativeEngine {
         }
         DType dtype = precision == Precision.FLOAT32 ? DType.F32 : DType.F64;
         return b.outputs(layerInput, hN, cN, dtype);
+    }
+
+    /**
+     * The float32 run on the fast kernel, in floats from the input to the outputs: both directions
+     * write into one layer output, which is the next layer's input and finally the output tensor.
+     */
+    private RunOutputs runFloats(RecurrentNetwork net, TimeMajorBatch b, FastKernel fast) {
+        NetworkConfig cfg = net.config();
+        int dirs = cfg.directions();
+        int out = cfg.outputSize();
+        int hidden = cfg.hiddenSize();
+        int states = dirs * cfg.numLayers();
+        float[] hN = new float[states * b.batch * out];
+        float[] cN = cfg.cell() == CellKind.LSTM ? new float[states * b.batch * hidden] : null;
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] layerInput = b.xFloats();
+        int inputSize = cfg.inputSize();
+        for (int layer = 0; layer < cfg.numLayers(); layer++) {
+            float[] layerOutput = new float[b.steps * b.batch * dirs * out];
+            List<FloatPass> passes = new ArrayList<>(dirs);
+            for (int d = 0; d < dirs; d++) {
+                int state = layer * dirs + d;
+                float[] h = floatSlice(b.h0, state, b.batch * out);
+                float[] c = cN == null ? null : floatSlice(b.c0, state, b.batch * hidden);
+                boolean reversed = d == 1 || cfg.options().reverseOnly();
+                passes.add(new FloatPass(cfg, net.weights(layer, d == 1), reversed, b.steps, b.batch, inputSize, b.valid,
+                        layerInput, h, c, layerOutput, dirs * out, d * out));
+            }
+            fast.runFloats(passes);
+            for (int d = 0; d < dirs; d++) {
+                int state = layer * dirs + d;
+                System.arraycopy(passes.get(d).h(), 0, hN, state * b.batch * out, b.batch * out);
+                if (cN != null) {
+                    System.arraycopy(passes.get(d).c(), 0, cN, state * b.batch * hidden, b.batch * hidden);
+                }
+            }
+            if (training && cfg.dropout() > 0 && layer < cfg.numLayers() - 1) {
+                applyDropout(layerOutput, cfg.dropout(), random);
+            }
+            layerInput = layerOutput;
+            inputSize = dirs * out;
+        }
+        return b.outputs(layerInput, hN, cN);
+    }
+
+    private static float[] floatSlice(double[] all, int index, int len) {
+        float[] s = new float[len];
+        if (all != null) {
+            for (int i = 0; i < len; i++) {
+                s[i] = (float) all[index * len + i];
+            }
+        }
+        return s;
+    }
+
+    /** As for doubles, from the same draws: a kept value scaled in double and rounded, as the next layer would. */
+    private static void applyDropout(float[] v, double p, SplittableRandom random) {
+        double scale = 1.0 / (1.0 - p);
+        for (int i = 0; i < v.length; i++) {
+            v[i] = random.nextDouble() < p ? 0f : (float) (v[i] * scale);
+        }
     }
 
     private static double[] slice(double[] all, int index, int len) {

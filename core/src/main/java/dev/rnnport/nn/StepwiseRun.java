@@ -1,7 +1,5 @@
 package dev.rnnport.nn;
 
-import dev.rnnport.tensor.DType;
-
 /**
  * A whole sequence at batch 1 run through the streaming step kernel, one step of every layer at a
  * time, instead of layer by layer.
@@ -46,19 +44,16 @@ final class StepwiseRun {
         RecurrentStream stream = net.openStream(1, toFloats(b.h0), lstm ? toFloats(b.c0) : null);
         int in = cfg.inputSize();
         int out = cfg.outputSize();
+        float[] input = b.xFloats();
         float[] x = new float[in];
         float[] y = new float[out];
-        double[] output = new double[b.steps * out];
+        float[] output = new float[b.steps * out];
         for (int t = 0; t < b.steps; t++) {
-            for (int k = 0; k < in; k++) {
-                x[k] = (float) b.x[t * in + k];
-            }
+            System.arraycopy(input, t * in, x, 0, in);
             stream.stepInto(x, y);
-            for (int j = 0; j < out; j++) {
-                output[t * out + j] = y[j];
-            }
+            System.arraycopy(y, 0, output, t * out, out);
         }
-        return b.outputs(output, toDoubles(stream.hN()), lstm ? toDoubles(stream.cN()) : null, DType.F32);
+        return b.outputs(output, stream.hN(), lstm ? stream.cN() : null);
     }
 
     private static float[] toFloats(double[] v) {
@@ -70,13 +65,5 @@ final class StepwiseRun {
             f[i] = (float) v[i];
         }
         return f;
-    }
-
-    private static double[] toDoubles(float[] v) {
-        double[] d = new double[v.length];
-        for (int i = 0; i < v.length; i++) {
-            d[i] = v[i];
-        }
-        return d;
     }
 }

@@ -16,8 +16,12 @@ public final class TimeMajorBatch {
     public final int steps;
     public final int batch;
     public final boolean unbatched;
-    /** (L, N, input_size) row-major. */
-    public final double[] x;
+    /** The caller's input, and whether it is batch-major (to be swapped to time-major). */
+    private final Tensor input;
+    private final boolean swap;
+    /** (L, N, input_size) row-major, in doubles or in floats, each made on first use. */
+    private double[] x;
+    private float[] xFloats;
     /** (D*layers, N, H_out) or null for zeros. */
     public final double[] h0;
     /** (D*layers, N, hidden_size) or null for zeros. */
@@ -31,17 +35,38 @@ public final class TimeMajorBatch {
     public final boolean[] valid;
     private final NetworkConfig config;
 
-    private TimeMajorBatch(NetworkConfig config, int steps, int batch, boolean unbatched, double[] x,
+    private TimeMajorBatch(NetworkConfig config, int steps, int batch, boolean unbatched, Tensor input, boolean swap,
                            double[] h0, double[] c0, boolean[] valid) {
         this.config = config;
         this.steps = steps;
         this.batch = batch;
         this.unbatched = unbatched;
-        this.x = x;
+        this.input = input;
+        this.swap = swap;
         this.h0 = h0;
         this.c0 = c0;
         this.valid = valid;
         this.lengths = leadingValidSteps(valid, steps, batch);
+    }
+
+    /** The input (L, N, input_size) row-major as doubles; do not modify. */
+    public synchronized double[] x() {
+        if (x == null) {
+            x = swap ? swapFirstAxes(input.data(), batch, steps, config.inputSize()) : input.data();
+        }
+        return x;
+    }
+
+    /**
+     * The input (L, N, input_size) row-major as floats, without making doubles from a tensor held
+     * as floats (what a float32 run computes on); do not modify.
+     */
+    public synchronized float[] xFloats() {
+        if (xFloats == null) {
+            float[] f = input.toFloatArray();
+            xFloats = swap ? swapFirstAxes(f, batch, steps, config.inputSize()) : f;
+        }
+        return xFloats;
     }
 
     public boolean hasLengths() {
@@ -100,10 +125,7 @@ public final class TimeMajorBatch {
         boolean unbatched = s.length == 2;
         int steps = unbatched ? s[0] : config.batchFirst() ? s[1] : s[0];
         int batch = unbatched ? 1 : config.batchFirst() ? s[0] : s[1];
-        double[] x = input.data();
-        if (!unbatched && config.batchFirst()) {
-            x = swapFirstAxes(x, batch, steps, config.inputSize());
-        }
+        boolean swap = !unbatched && config.batchFirst();
         int states = config.directions() * config.numLayers();
         double[] h0 = state(in.h0(), "h0", states, batch, config.outputSize(), unbatched);
         double[] c0 = null;
@@ -123,10 +145,11 @@ public final class TimeMajorBatch {
         }
         applyMask(in.mask(), valid, steps, batch, unbatched);
         Double maskValue = config.options().masking().maskValue();
+        TimeMajorBatch b = new TimeMajorBatch(config, steps, batch, unbatched, input, swap, h0, c0, valid);
         if (maskValue != null) {
-            applyMaskValue(x, maskValue, config.inputSize(), valid);
+            applyMaskValue(b.x(), maskValue, config.inputSize(), valid);
         }
-        return new TimeMajorBatch(config, steps, batch, unbatched, x, h0, c0, valid);
+        return b;
     }
 
     /** A caller's mask, (N, L) or (L) unbatched: zero marks an invalid step. */
@@ -202,6 +225,36 @@ public final class TimeMajorBatch {
             }
         }
         return dst;
+    }
+
+    /** (A, B, C) to (B, A, C), in floats. */
+    public static float[] swapFirstAxes(float[] src, int a, int b, int c) {
+        float[] dst = new float[src.length];
+        for (int i = 0; i < a; i++) {
+            for (int j = 0; j < b; j++) {
+                System.arraycopy(src, (i * b + j) * c, dst, (j * a + i) * c, c);
+            }
+        }
+        return dst;
+    }
+
+    /** Float32 results, time-major, wrapped (not copied unless swapped) in the caller's shapes. */
+    public RunOutputs outputs(float[] y, float[] hN, float[] cN) {
+        int width = config.directions() * config.outputSize();
+        int states = config.directions() * config.numLayers();
+        Tensor output;
+        if (unbatched) {
+            output = Tensor.ofFloats(new int[] {steps, width}, y);
+        } else if (config.batchFirst()) {
+            output = Tensor.ofFloats(new int[] {batch, steps, width}, swapFirstAxes(y, steps, batch, width));
+        } else {
+            output = Tensor.ofFloats(new int[] {steps, batch, width}, y);
+        }
+        Tensor h = Tensor.ofFloats(unbatched ? new int[] {states, config.outputSize()}
+                : new int[] {states, batch, config.outputSize()}, hN);
+        Tensor c = cN == null ? null : Tensor.ofFloats(unbatched ? new int[] {states, config.hiddenSize()}
+                : new int[] {states, batch, config.hiddenSize()}, cN);
+        return new RunOutputs(output, h, c);
     }
 
     /** Wraps time-major results in the caller's shapes. */

@@ -56,6 +56,24 @@ class NativeEngineTest {
                 new NativeEngine(Precision.FLOAT64).training(42).run(one, RunInputs.of(x)).output().data());
     }
 
+    /** The float32 path draws the same dropout mask as the float64 reference from the same seed. */
+    @Test
+    void float32TrainingDropsWhatFloat64Drops() {
+        Tensor x = random(new SplittableRandom(2), 6, 2, 3);
+        RecurrentNetwork three = lstm(3, 0.5);
+        double[] exact = new NativeEngine(Precision.FLOAT64).training(7).run(three, RunInputs.of(x)).output().data();
+        double[] fast = new NativeEngine(Precision.FLOAT32).training(7).run(three, RunInputs.of(x)).output().data();
+        double[] otherSeed = new NativeEngine(Precision.FLOAT32).training(8).run(three, RunInputs.of(x)).output().data();
+        double largest = 0;
+        double apart = 0;
+        for (int i = 0; i < exact.length; i++) {
+            largest = Math.max(largest, Math.abs(exact[i] - fast[i]));
+            apart = Math.max(apart, Math.abs(exact[i] - otherSeed[i]));
+        }
+        assertTrue(largest < 1e-5, "float32 training run within 1e-5 of float64, found " + largest);
+        assertTrue(apart > 1e-3, "another seed drops other values, differences up to " + apart);
+    }
+
     @Test
     void zeroLengthGivesZerosAndTheInitialState() {
         RecurrentNetwork net = lstm(1, 0);

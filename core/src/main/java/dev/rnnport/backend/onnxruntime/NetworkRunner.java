@@ -74,7 +74,7 @@ final class NetworkRunner {
                 continue;
             }
             Map<String, Tensor> feeds = new LinkedHashMap<>();
-            feeds.put("input", sequence(selectSteps(b.x, n, config.inputSize(), rows, len), len, rows.length, config.inputSize()));
+            feeds.put("input", sequence(selectSteps(b.x(), n, config.inputSize(), rows, len), len, rows.length, config.inputSize()));
             feeds.put("h0", tensor(selectState(h0, states, n, config.outputSize(), rows), states, rows.length, config.outputSize()));
             if (lstm) {
                 feeds.put("c0", tensor(selectState(c0, states, n, config.hiddenSize(), rows), states, rows.length, config.hiddenSize()));

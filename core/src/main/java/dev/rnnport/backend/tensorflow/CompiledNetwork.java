@@ -66,7 +66,7 @@ final class CompiledNetwork implements AutoCloseable {
         try {
             Session.Runner runner = session.runner();
             runner.feed(NetworkGraph.INPUT, keep(feeds, TfTensors.floating(precision,
-                    new int[] {b.steps, b.batch, config.layerInputSize(0)}, b.x)));
+                    new int[] {b.steps, b.batch, config.layerInputSize(0)}, b.x())));
             runner.feed(NetworkGraph.H0, keep(feeds, TfTensors.floating(precision, new int[] {states, b.batch, config.outputSize()},
                     b.h0 != null ? b.h0 : new double[states * b.batch * config.outputSize()])));
             boolean lstm = config.cell() == CellKind.LSTM;

@@ -3,6 +3,7 @@ package dev.rnnport.nn.fast;
 import dev.rnnport.nn.CellKind;
 import dev.rnnport.nn.DirectionKernel;
 import dev.rnnport.nn.DirectionPass;
+import dev.rnnport.nn.FloatPass;
 import dev.rnnport.nn.MaskedSteps;
 import dev.rnnport.nn.NaiveKernel;
 import dev.rnnport.nn.NetworkConfig;
@@ -88,27 +89,76 @@ public final class FastKernel implements DirectionKernel {
         return new FastKernel(simd, smallSimd, WorkTeam.of(threads), chunkSteps);
     }
 
+    /** A pass in doubles: float64 on the reference kernel, float32 here by way of a {@link FloatPass}. */
     @Override
     public void run(DirectionPass p) {
         if (p.precision() != Precision.FLOAT32) {
             REFERENCE.run(p);
             return;
         }
-        pass(p, false).run();
+        FloatPass f = inFloats(p);
+        pass(f, false).run();
+        backToDoubles(f, p);
+    }
+
+    @Override
+    public void runAll(List<DirectionPass> passes) {
+        if (passes.stream().anyMatch(p -> p.precision() != Precision.FLOAT32)) {
+            DirectionKernel.super.runAll(passes);
+            return;
+        }
+        List<FloatPass> floats = passes.stream().map(FastKernel::inFloats).toList();
+        runFloats(floats);
+        for (int i = 0; i < passes.size(); i++) {
+            backToDoubles(floats.get(i), passes.get(i));
+        }
     }
 
     /**
-     * Two directions with two threads or more: one thread each, at once. Each pass then runs as it
-     * would alone on one thread, and one thread gives the same bits as several.
+     * Float32 passes, independent of each other (the directions of one layer). Two of them with
+     * two threads or more: one thread each, at once. Each pass then runs as it would alone on one
+     * thread, and one thread gives the same bits as several.
      */
-    @Override
-    public void runAll(List<DirectionPass> passes) {
-        if (passes.size() != 2 || team.size() < 2 || passes.stream().anyMatch(p -> p.precision() != Precision.FLOAT32)) {
-            DirectionKernel.super.runAll(passes);
+    public void runFloats(List<FloatPass> passes) {
+        if (passes.size() != 2 || team.size() < 2) {
+            for (FloatPass p : passes) {
+                pass(p, false).run();
+            }
             return;
         }
         Pass[] both = {pass(passes.get(0), true), pass(passes.get(1), true)};
         team.run(2, part -> both[part].run());
+    }
+
+    private static FloatPass inFloats(DirectionPass p) {
+        int out = p.config().outputSize();
+        return new FloatPass(p.config(), p.weights(), p.reverse(), p.steps(), p.batch(), p.inputSize(), p.valid(),
+                floats(p.x()), floats(p.h()), floats(p.c()), new float[p.steps() * p.batch() * out], out, 0);
+    }
+
+    private static void backToDoubles(FloatPass f, DirectionPass p) {
+        copy(f.y(), p.y());
+        copy(f.h(), p.h());
+        copy(f.c(), p.c());
+    }
+
+    private static float[] floats(double[] v) {
+        if (v == null) {
+            return null;
+        }
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return f;
+    }
+
+    private static void copy(float[] from, double[] to) {
+        if (from != null) {
+            for (int i = 0; i < from.length; i++) {
+                to[i] = from[i];
+            }
+        }
     }
 
     /** Steps whose input projection is computed in one product: as many as fit in the chunk, at least one. */
@@ -117,7 +167,7 @@ public final class FastKernel implements DirectionKernel {
         return (int) Math.max(1, Math.min(steps, PROJECTION_CHUNK_FLOATS / perStep));
     }
 
-    private Pass pass(DirectionPass p, boolean alone) {
+    private Pass pass(FloatPass p, boolean alone) {
         NetworkConfig cfg = p.config();
         long flops = 2L * p.steps() * p.batch() * cfg.cell().gates() * cfg.hiddenSize() * (p.inputSize() + cfg.outputSize());
         Simd s = flops < VECTOR_MIN_FLOPS ? smallSimd : simd;
@@ -127,7 +177,7 @@ public final class FastKernel implements DirectionKernel {
     /** The buffers and phases of one pass; every array is allocated here, none per step. */
     private final class Pass {
         final Simd simd;
-        final DirectionPass p;
+        final FloatPass p;
         final PackedDirection w;
         final GateFunctions fn;
         final int batch;
@@ -143,8 +193,6 @@ public final class FastKernel implements DirectionKernel {
         final int parts;
         /** Input projections of the steps in the current chunk, in time order from {@link #chunkTime}. */
         final float[] xp;
-        /** The current chunk's input rows, in float. */
-        final float[] xChunk;
         /** Steps per chunk of input projection, and the time of the chunk's first row in xp. */
         final int chunk;
         int chunkTime;
@@ -168,7 +216,7 @@ public final class FastKernel implements DirectionKernel {
         /** Whether this pass has one thread to itself (another pass runs beside it on the team). */
         final boolean alone;
 
-        Pass(DirectionPass p, PackedDirection w, Simd simd, boolean alone) {
+        Pass(FloatPass p, PackedDirection w, Simd simd, boolean alone) {
             this.simd = simd;
             this.alone = alone;
             this.p = p;
@@ -189,7 +237,6 @@ public final class FastKernel implements DirectionKernel {
             this.parts = alone || flops < PARALLEL_MIN_FLOPS ? 1 : Math.min(team.size(), units);
             this.chunk = chunkSteps > 0 ? Math.min(chunkSteps, steps) : chunkSteps(steps, batch, ghp);
             this.xp = new float[chunk * batch * ghp];
-            this.xChunk = new float[chunk * batch * p.inputSize()];
             this.hPrev = new float[batch * op];
             this.hNew = new float[batch * op];
             this.c = w.cell == CellKind.LSTM ? new float[batch * hp] : null;
@@ -209,14 +256,14 @@ public final class FastKernel implements DirectionKernel {
         }
 
         void run() {
-            double[] h0 = p.h();
+            float[] h0 = p.h();
             for (int n = 0; n < batch; n++) {
                 for (int j = 0; j < out; j++) {
-                    hPrev[n * op + j] = (float) h0[n * out + j];
+                    hPrev[n * op + j] = h0[n * out + j];
                 }
                 if (c != null) {
                     for (int j = 0; j < w.hidden; j++) {
-                        c[n * hp + j] = (float) p.c()[n * w.hidden + j];
+                        c[n * hp + j] = p.c()[n * w.hidden + j];
                     }
                 }
             }
@@ -257,11 +304,7 @@ public final class FastKernel implements DirectionKernel {
             chunkTime = p.reverse() ? steps - s - n : s;
             int in = p.inputSize();
             int rows = n * batch;
-            double[] src = p.x();
             int from = chunkTime * batch * in;
-            for (int i = 0; i < rows * in; i++) {
-                xChunk[i] = (float) src[from + i];
-            }
             int panels = w.wIh.panels();
             long flops = 2L * rows * ghp * in;
             int threads = alone || flops < PARALLEL_MIN_FLOPS ? 1 : Math.min(team.size(), (rows + 3) / 4);
@@ -269,7 +312,7 @@ public final class FastKernel implements DirectionKernel {
             team.run(threads, part -> {
                 int r0 = Math.min(rows, blocks * part / threads * 4);
                 int r1 = Math.min(rows, blocks * (part + 1) / threads * 4);
-                simd.gemm(xChunk, r0 * in, in, r1 - r0, w.wIh, 0, panels, w.inputBias, 0, 0, xp, r0 * ghp, ghp);
+                simd.gemm(p.x(), from + r0 * in, in, r1 - r0, w.wIh, 0, panels, w.inputBias, 0, 0, xp, r0 * ghp, ghp);
             });
         }
 
@@ -391,15 +434,15 @@ public final class FastKernel implements DirectionKernel {
          */
         void finish(int j0, int j1) {
             int end = Math.min(j1, out);
-            double[] y = p.y();
+            float[] y = p.y();
             for (int n = 0; n < batch; n++) {
-                int yOff = (t * batch + n) * out;
+                int yOff = (t * batch + n) * p.yStride() + p.yOffset();
                 int h = n * op;
                 if (!valid(n)) {
                     System.arraycopy(hPrev, h + j0, hNew, h + j0, j1 - j0);
                     boolean repeat = carry && s > firstValid[n];
                     for (int j = j0; j < end; j++) {
-                        y[yOff + j] = repeat ? hNew[h + j] : 0.0;
+                        y[yOff + j] = repeat ? hNew[h + j] : 0f;
                     }
                     continue;
                 }
