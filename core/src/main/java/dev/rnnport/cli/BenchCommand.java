@@ -76,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--peak", description = "Also measure this machine's float32 FMA peak for one thread (Vector API).")
     boolean peak;
 
-    @Option(names = "--peak-gflops", paramLabel = "G", description = "The one-thread peak to show % of peak against,"
+    @Option(names = "--peak-gflops", paramLabel = "G", description = "The one-thread peak to show %% of peak against,"
             + " as --peak measured it earlier (bench/run-all.sh measures it once for the grid).")
     double peakGflopsGiven;
 

@@ -69,6 +69,23 @@ class HelpTest {
         }
     }
 
+    /** picocli formats descriptions with String.format: a lone % prints a warning and the raw text instead. */
+    @Test
+    void everyHelpRendersWithoutWarnings() {
+        CommandLine cmd = Main.commandLine();
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            for (CommandLine sub : cmd.getSubcommands().values()) {
+                sub.getUsageMessage();
+            }
+        } finally {
+            System.setErr(stderr);
+        }
+        assertEquals("", warnings.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** The examples, as a user would copy them, with the files they write moved into a temporary folder. */
     @Test
     void everyExampleInTheHelpRuns() throws Exception {
