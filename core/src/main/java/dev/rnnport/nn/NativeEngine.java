@@ -68,7 +68,7 @@ public final class NativeEngine {
         NetworkConfig cfg = net.config();
         TimeMajorBatch b = TimeMajorBatch.of(cfg, inputs);
         if (ownKernel && precision == Precision.FLOAT32 && StepwiseRun.applies(net, b, training && cfg.dropout() > 0)) {
-            return StepwiseRun.run(net, b);
+            return StepwiseRun.run(net, b, kernel instanceof FastKernel f ? f.threads() : 1);
         }
         if (precision == Precision.FLOAT32 && kernel instanceof FastKernel fast) {
             return runFloats(net, b, fast);

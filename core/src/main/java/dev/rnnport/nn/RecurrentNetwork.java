@@ -115,7 +115,7 @@ public final class RecurrentNetwork {
      * Parameters and exceptions as {@link #openStream(int, float[], float[])}.
      */
     public RecurrentStream openReferenceStream(int batch, float[] h0, float[] c0) {
-        return RecurrentStream.open(this, batch, h0, c0, true);
+        return RecurrentStream.open(this, batch, h0, c0, true, 1);
     }
 
     /** One float32 cell per layer of the forward direction, packed once. */

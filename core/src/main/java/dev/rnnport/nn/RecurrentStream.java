@@ -60,7 +60,8 @@ public final class RecurrentStream {
     private final float[] carried;
     private final Double maskValue;
 
-    private RecurrentStream(NetworkConfig config, List<StepCell> cells, StepKernel kernel, int batch, float[] h0, float[] c0) {
+    private RecurrentStream(NetworkConfig config, List<StepCell> cells, StepKernel kernel, int batch, float[] h0, float[] c0,
+                            int threads) {
         this.config = config;
         this.cells = cells;
         this.kernel = kernel;
@@ -69,7 +70,7 @@ public final class RecurrentStream {
         this.out = config.outputSize();
         this.hidden = config.hiddenSize();
         this.workspace = cells == null ? null : new StepCell.Workspace(config);
-        this.kernelSpace = kernel == null ? null : kernel.newWorkspace();
+        this.kernelSpace = kernel == null ? null : kernel.newWorkspace(threads);
         this.h0 = h0;
         this.c0 = c0;
         this.h = h0.clone();
@@ -84,11 +85,14 @@ public final class RecurrentStream {
 
     /** Opens a fast stream on {@code net}, checking what the caller gave; h0 and c0 may be null for zeros. */
     static RecurrentStream open(RecurrentNetwork net, int batch, float[] h0, float[] c0) {
-        return open(net, batch, h0, c0, false);
+        return open(net, batch, h0, c0, false, 1);
     }
 
-    /** @param reference step with the reference cells (exact float32 values) rather than the fast kernel */
-    static RecurrentStream open(RecurrentNetwork net, int batch, float[] h0, float[] c0, boolean reference) {
+    /**
+     * @param reference step with the reference cells (exact float32 values) rather than the fast kernel
+     * @param threads   threads the fast kernel may split a large step's products between (same results)
+     */
+    static RecurrentStream open(RecurrentNetwork net, int batch, float[] h0, float[] c0, boolean reference, int threads) {
         NetworkConfig cfg = net.config();
         if (cfg.bidirectional() || cfg.options().reverseOnly()) {
             throw new UsageException("a " + (cfg.bidirectional() ? "bidirectional " : "reverse-only ") + cfg.cell().moduleName()
@@ -106,8 +110,8 @@ public final class RecurrentStream {
             throw new UsageException("c0 was given but a " + cfg.cell().moduleName() + " has no cell state");
         }
         float[] c = !lstm ? null : c0 == null ? new float[cSize] : checked("c0", c0, cSize, cfg.numLayers(), batch, cfg.hiddenSize());
-        return reference ? new RecurrentStream(cfg, net.stepCells(), null, batch, h, c)
-                : new RecurrentStream(cfg, null, StepKernel.of(net), batch, h, c);
+        return reference ? new RecurrentStream(cfg, net.stepCells(), null, batch, h, c, 1)
+                : new RecurrentStream(cfg, null, StepKernel.of(net), batch, h, c, threads);
     }
 
     private static float[] checked(String name, float[] v, int size, int layers, int batch, int width) {

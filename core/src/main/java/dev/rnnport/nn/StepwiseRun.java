@@ -38,10 +38,11 @@ final class StepwiseRun {
         return true;
     }
 
-    static RunOutputs run(RecurrentNetwork net, TimeMajorBatch b) {
+    /** @param threads threads a large step's products may be split between (the results do not change) */
+    static RunOutputs run(RecurrentNetwork net, TimeMajorBatch b, int threads) {
         NetworkConfig cfg = net.config();
         boolean lstm = cfg.cell() == CellKind.LSTM;
-        RecurrentStream stream = net.openStream(1, toFloats(b.h0), lstm ? toFloats(b.c0) : null);
+        RecurrentStream stream = RecurrentStream.open(net, 1, toFloats(b.h0), lstm ? toFloats(b.c0) : null, false, threads);
         int in = cfg.inputSize();
         int out = cfg.outputSize();
         float[] input = b.xFloats();

@@ -41,6 +41,25 @@ class StepwiseRunTest {
         }
     }
 
+    /** Products large enough to be split between two threads give the bits of one thread, every cell kind. */
+    @ParameterizedTest
+    @CsvSource({"LSTM, 64, 300, 0, true", "LSTM, 64, 300, 100, true", "GRU, 64, 400, 0, true", "GRU, 64, 400, 0, false",
+            "RNN_TANH, 100, 700, 0, true"})
+    void twoThreadsGiveTheBitsOfOne(CellKind cell, int input, int hidden, int proj, boolean linearBeforeReset) {
+        NetworkConfig cfg = NetworkConfig.of(cell, input, hidden).withLayers(2);
+        cfg = proj > 0 ? cfg.withProjSize(proj) : cfg;
+        cfg = linearBeforeReset ? cfg : cfg.withOptions(cfg.options().withLinearBeforeReset(false));
+        RecurrentNetwork net = RandomNetworks.of(cfg, 13);
+        int depth = input + (proj > 0 ? proj : hidden);
+        assertTrue((long) depth * cell.gates() * hidden >= 1 << 16, "large enough to be split (StepKernel.SPLIT_MIN_WEIGHTS)");
+        RunInputs in = RunInputs.of(RandomNetworks.uniform(new SplittableRandom(6), 1, 7, 1, input));
+        RunOutputs one = new NativeEngine(Precision.FLOAT32).run(net, in);
+        RunOutputs two = new NativeEngine(Precision.FLOAT32).withThreads(2).run(net, in);
+        assertTrue(java.util.Arrays.equals(one.output().data(), two.output().data()), "output");
+        assertTrue(java.util.Arrays.equals(one.hN().data(), two.hN().data()), "h_n");
+        assertClose(new NativeEngine(Precision.FLOAT64).run(net, in).output(), two.output());
+    }
+
     @ParameterizedTest
     @CsvSource({"true, false", "false, true"})
     void notTakenForTwoDirectionsOrCutSequences(boolean bidirectional, boolean shortLength) {

@@ -7,6 +7,7 @@ import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.tensor.Tensor;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.function.IntConsumer;
 
 /**
  * The fast float32 kernel for one time step of one sequence: what a stream runs. Per layer a step
@@ -89,8 +90,20 @@ public final class StepKernel {
         return b;
     }
 
+    /**
+     * Products of at least this many weights (depth x columns) are split between two threads when
+     * the workspace has them: 256 KB of float weights, where one step takes some 20 µs against the
+     * microsecond or two the threads take to meet. Each thread then streams its half of the
+     * weights, from its own core's cache once they fit there.
+     */
+    static final int SPLIT_MIN_WEIGHTS = 1 << 16;
+
     /** Scratch space for {@link #step}: one per stream, reused by every step and layer. */
     public static final class Workspace {
+        /** Threads for the large products, or null for the calling thread only. */
+        final WorkTeam team;
+        /** The product being split, reused so that a step allocates nothing. */
+        final SplitProduct split;
         /** [x | h] of the layer being stepped, padded so that vector code may read a whole hp-wide block of h. */
         final float[] v;
         /** GRU with the reset gate first: r ⊙ h at the positions of h in v. */
@@ -101,7 +114,9 @@ public final class StepKernel {
         final float[] hCell;
         final float[] hOut;
 
-        Workspace(Layer[] layers) {
+        Workspace(Layer[] layers, StepProduct product, int threads) {
+            this.team = threads > 1 ? WorkTeam.of(2) : null;
+            this.split = new SplitProduct(product);
             int vLen = 0;
             int gates = 0;
             int hp = 0;
@@ -122,9 +137,68 @@ public final class StepKernel {
         }
     }
 
-    /** A workspace with room for every layer of this kernel's network. */
+    /** A workspace with room for every layer of this kernel's network, for steps on the calling thread. */
     public Workspace newWorkspace() {
-        return new Workspace(layers);
+        return newWorkspace(1);
+    }
+
+    /**
+     * A workspace whose steps may split their large products between two threads when
+     * {@code threads} is 2 or more. Each output is computed as on one thread: the same bits.
+     */
+    public Workspace newWorkspace(int threads) {
+        return new Workspace(layers, product, threads);
+    }
+
+    /** out = init + v[k0..k1) W over panels [p0, p1), on two threads when the workspace has them and W is large. */
+    private void product(Workspace ws, float[] v, int k0, int k1, StepMatrix w, int p0, int p1, float[] init, float[] out) {
+        if (ws.team == null || p1 - p0 < 2 || (long) (k1 - k0) * (w.column[p1 - 1] + w.width[p1 - 1] - w.column[p0])
+                < SPLIT_MIN_WEIGHTS) {
+            product.product(v, k0, k1, w, p0, p1, init, out);
+            return;
+        }
+        ws.split.set(v, k0, k1, w, p0, p1, init, out);
+        ws.team.run(2, ws.split);
+    }
+
+    /** One product cut in two at the panel that halves its columns; part 0 and part 1 each compute one side. */
+    static final class SplitProduct implements IntConsumer {
+        private final StepProduct product;
+        private float[] v;
+        private int k0;
+        private int k1;
+        private StepMatrix w;
+        private int p0;
+        private int mid;
+        private int p1;
+        private float[] init;
+        private float[] out;
+
+        SplitProduct(StepProduct product) {
+            this.product = product;
+        }
+
+        void set(float[] v, int k0, int k1, StepMatrix w, int p0, int p1, float[] init, float[] out) {
+            this.v = v;
+            this.k0 = k0;
+            this.k1 = k1;
+            this.w = w;
+            this.p0 = p0;
+            this.p1 = p1;
+            this.init = init;
+            this.out = out;
+            int half = (w.column[p0] + w.column[p1 - 1] + w.width[p1 - 1]) / 2;
+            int m = p0 + 1;
+            while (m < p1 - 1 && w.column[m] + w.width[m] <= half) {
+                m++;
+            }
+            this.mid = m;
+        }
+
+        @Override
+        public void accept(int part) {
+            product.product(v, k0, k1, w, part == 0 ? p0 : mid, part == 0 ? mid : p1, init, out);
+        }
     }
 
     /**
@@ -142,7 +216,7 @@ public final class StepKernel {
         int[] blocks = w.blockPanel;
         switch (cell) {
             case LSTM -> {
-                product.product(v, 0, depth, w, 0, blocks[4], l.inputBias, ws.pre);
+                product(ws, v, 0, depth, w, 0, blocks[4], l.inputBias, ws.pre);
                 System.arraycopy(c, cOff, ws.c, 0, l.hidden);
                 lstmGates(l, ws.pre, ws.c, l.wHr == null ? ws.hOut : ws.hCell, ws.hCell);
                 System.arraycopy(ws.c, 0, c, cOff, l.hidden);
@@ -154,12 +228,12 @@ public final class StepKernel {
                 // r and z: input and recurrent parts in one pass; the candidate's input part alone.
                 float[] pre = ws.pre;
                 int hp = l.hp;
-                product.product(v, 0, depth, w, 0, blocks[2], l.inputBias, pre);
+                product(ws, v, 0, depth, w, 0, blocks[2], l.inputBias, pre);
                 product.product(v, 0, l.in, w, blocks[2], blocks[3], l.inputBias, pre);
                 act.apply(l.fn.f(), pre, 0, 2 * hp, l.fn.hasClip(), l.fn.clip());
                 if (linearBeforeReset) {
                     float[] hn = ws.hn;
-                    product.product(v, l.in, depth, w, blocks[2], blocks[3], l.recurrentBias, hn);
+                    product(ws, v, l.in, depth, w, blocks[2], blocks[3], l.recurrentBias, hn);
                     for (int j = 0; j < hp; j++) {
                         pre[2 * hp + j] += pre[j] * hn[2 * hp + j];
                     }
@@ -168,7 +242,7 @@ public final class StepKernel {
                     for (int j = 0, k = l.in; j < hp; j++, k++) {
                         rh[k] = pre[j] * v[k];
                     }
-                    product.product(rh, l.in, depth, w, blocks[2], blocks[3], pre, pre);
+                    product(ws, rh, l.in, depth, w, blocks[2], blocks[3], pre, pre);
                 }
                 act.apply(l.fn.g(), pre, 2 * hp, 3 * hp, l.fn.hasClip(), l.fn.clip());
                 float[] hOut = ws.hOut;
@@ -178,7 +252,7 @@ public final class StepKernel {
                 }
             }
             default -> {
-                product.product(v, 0, depth, w, 0, blocks[1], l.inputBias, ws.pre);
+                product(ws, v, 0, depth, w, 0, blocks[1], l.inputBias, ws.pre);
                 act.apply(l.fn.f(), ws.pre, 0, l.hp, l.fn.hasClip(), l.fn.clip());
                 System.arraycopy(ws.pre, 0, ws.hOut, 0, l.hp);
             }
