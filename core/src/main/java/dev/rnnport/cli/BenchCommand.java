@@ -4,23 +4,19 @@ import dev.rnnport.UsageException;
 import dev.rnnport.backend.Backend;
 import dev.rnnport.backend.Backends;
 import dev.rnnport.nn.CellKind;
-import dev.rnnport.nn.DirectionWeights;
 import dev.rnnport.nn.NetworkConfig;
 import dev.rnnport.nn.Precision;
 import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.nn.RunInputs;
 import dev.rnnport.nn.RunOutputs;
 import dev.rnnport.nn.fast.SimdSupport;
-import dev.rnnport.tensor.DType;
 import dev.rnnport.tensor.Tensor;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -101,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
             return new StreamBench(net, streamSteps, spec.commandLine().getOut()).run(batch, threads);
         }
         NetworkConfig cfg = net.config();
-        RunInputs in = RunInputs.of(randomInput(cfg));
+        RunInputs in = RunInputs.of(BenchNetworks.input(cfg, batch, seqLen));
         double gflop = flops(cfg) / 1e9;
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%s, batch %d, seq_len %d, %d thread(s): %.3f GFLOP per run%n", net, batch, seqLen, threads, gflop);
@@ -171,36 +167,7 @@ final class BenchCommand implements Callable<Integer> {
         if (inputSize < 1 || hidden < 1 || layers < 1) {
             throw new UsageException("--input-size, --hidden and --layers must be at least 1");
         }
-        NetworkConfig cfg = NetworkConfig.of(kind, inputSize, hidden).withLayers(layers).withBidirectional(bidirectional);
-        SplittableRandom r = new SplittableRandom(42);
-        double k = 1 / Math.sqrt(hidden);
-        int gh = kind.gates() * hidden;
-        List<DirectionWeights> w = new ArrayList<>();
-        for (int l = 0; l < layers; l++) {
-            for (int d = 0; d < cfg.directions(); d++) {
-                w.add(DirectionWeights.of(uniform(r, k, gh, cfg.layerInputSize(l)), uniform(r, k, gh, hidden),
-                        uniform(r, k, gh), uniform(r, k, gh)));
-            }
-        }
-        return new RecurrentNetwork(cfg, w);
-    }
-
-    private Tensor randomInput(NetworkConfig cfg) {
-        SplittableRandom r = new SplittableRandom(7);
-        return cfg.batchFirst() ? uniform(r, 1, batch, seqLen, cfg.inputSize()) : uniform(r, 1, seqLen, batch, cfg.inputSize());
-    }
-
-    /** PyTorch's initialisation: uniform in [-bound, bound], float32 values. */
-    private static Tensor uniform(SplittableRandom r, double bound, int... shape) {
-        int n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) r.nextDouble(-bound, bound);
-        }
-        return Tensor.of(DType.F32, shape, v);
+        return BenchNetworks.network(NetworkConfig.of(kind, inputSize, hidden).withLayers(layers).withBidirectional(bidirectional));
     }
 
     private String percentOfPeak(double gflops, double peakGflops) {

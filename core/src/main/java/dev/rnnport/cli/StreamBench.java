@@ -27,7 +27,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * {@code rnnport bench --stream}: the latency of one time step at batch 1 on one thread, for online
@@ -80,7 +79,7 @@ final class StreamBench {
             throw new UsageException("bench --stream needs at least 100 steps per round, found " + steps);
         }
         RecurrentStream probe = net.openStream(1);
-        float[][] frames = frames(cfg.inputSize());
+        float[][] frames = BenchNetworks.frames(cfg.inputSize(), FRAMES);
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         out.printf(Locale.ROOT, "%s, batch 1, one step at a time, 1 thread: %d rounds of %d steps per stepper, turn by turn,"
                 + " after %d warm-up steps each%n", net, ROUNDS, steps, 2 * steps);
@@ -194,17 +193,6 @@ final class StreamBench {
                 weightBytes, cacheBw / 1e9, bound, 100 * bound / fastest[0], dramBw / 1e9, weightBytes / dramBw * 1e6);
         out.printf(Locale.ROOT, "load average %.2f at end%n", os.getSystemLoadAverage());
         out.flush();
-    }
-
-    private static float[][] frames(int in) {
-        SplittableRandom r = new SplittableRandom(7);
-        float[][] f = new float[FRAMES][in];
-        for (float[] x : f) {
-            for (int k = 0; k < in; k++) {
-                x[k] = (float) r.nextDouble(-1, 1);
-            }
-        }
-        return f;
     }
 
     private static final class NativeStepper implements Stepper {
