@@ -18,6 +18,12 @@ final class VectorStepProduct implements StepProduct {
         for (int p = p0; p < p1; p++) {
             int col = m.column[p];
             int bi = m.offset[p] + k0 * m.width[p];
+            if (m.width[p] == 8 * L && p + 1 < p1 && m.width[p + 1] == 8 * L) {
+                // Two panels at once: two weight streams in flight where one step reads from L3.
+                panel8x2(v, k0, k1, m.data, bi, m.offset[p + 1] + k0 * 8 * L, init, out, col, m.column[p + 1]);
+                p++;
+                continue;
+            }
             switch (m.width[p] / L) {
                 case 8 -> panel8(v, k0, k1, m.data, bi, init, out, col);
                 case 4 -> panel4(v, k0, k1, m.data, bi, init, out, col);
@@ -54,6 +60,51 @@ final class VectorStepProduct implements StepProduct {
         a5.intoArray(out, col + 5 * L);
         a6.intoArray(out, col + 6 * L);
         a7.intoArray(out, col + 7 * L);
+    }
+
+    private static void panel8x2(float[] v, int k0, int k1, float[] w, int bi, int bj, float[] init, float[] out, int col,
+                                 int colB) {
+        FloatVector a0 = load(init, col), a1 = load(init, col + L), a2 = load(init, col + 2 * L), a3 = load(init, col + 3 * L);
+        FloatVector a4 = load(init, col + 4 * L), a5 = load(init, col + 5 * L), a6 = load(init, col + 6 * L),
+                a7 = load(init, col + 7 * L);
+        FloatVector b0 = load(init, colB), b1 = load(init, colB + L), b2 = load(init, colB + 2 * L), b3 = load(init, colB + 3 * L);
+        FloatVector b4 = load(init, colB + 4 * L), b5 = load(init, colB + 5 * L), b6 = load(init, colB + 6 * L),
+                b7 = load(init, colB + 7 * L);
+        for (int k = k0; k < k1; k++, bi += 8 * L, bj += 8 * L) {
+            FloatVector x = FloatVector.broadcast(S, v[k]);
+            a0 = x.fma(FloatVector.fromArray(S, w, bi), a0);
+            b0 = x.fma(FloatVector.fromArray(S, w, bj), b0);
+            a1 = x.fma(FloatVector.fromArray(S, w, bi + L), a1);
+            b1 = x.fma(FloatVector.fromArray(S, w, bj + L), b1);
+            a2 = x.fma(FloatVector.fromArray(S, w, bi + 2 * L), a2);
+            b2 = x.fma(FloatVector.fromArray(S, w, bj + 2 * L), b2);
+            a3 = x.fma(FloatVector.fromArray(S, w, bi + 3 * L), a3);
+            b3 = x.fma(FloatVector.fromArray(S, w, bj + 3 * L), b3);
+            a4 = x.fma(FloatVector.fromArray(S, w, bi + 4 * L), a4);
+            b4 = x.fma(FloatVector.fromArray(S, w, bj + 4 * L), b4);
+            a5 = x.fma(FloatVector.fromArray(S, w, bi + 5 * L), a5);
+            b5 = x.fma(FloatVector.fromArray(S, w, bj + 5 * L), b5);
+            a6 = x.fma(FloatVector.fromArray(S, w, bi + 6 * L), a6);
+            b6 = x.fma(FloatVector.fromArray(S, w, bj + 6 * L), b6);
+            a7 = x.fma(FloatVector.fromArray(S, w, bi + 7 * L), a7);
+            b7 = x.fma(FloatVector.fromArray(S, w, bj + 7 * L), b7);
+        }
+        a0.intoArray(out, col);
+        a1.intoArray(out, col + L);
+        a2.intoArray(out, col + 2 * L);
+        a3.intoArray(out, col + 3 * L);
+        a4.intoArray(out, col + 4 * L);
+        a5.intoArray(out, col + 5 * L);
+        a6.intoArray(out, col + 6 * L);
+        a7.intoArray(out, col + 7 * L);
+        b0.intoArray(out, colB);
+        b1.intoArray(out, colB + L);
+        b2.intoArray(out, colB + 2 * L);
+        b3.intoArray(out, colB + 3 * L);
+        b4.intoArray(out, colB + 4 * L);
+        b5.intoArray(out, colB + 5 * L);
+        b6.intoArray(out, colB + 6 * L);
+        b7.intoArray(out, colB + 7 * L);
     }
 
     private static void panel4(float[] v, int k0, int k1, float[] w, int bi, float[] init, float[] out, int col) {
