@@ -15,4 +15,16 @@ package dev.rnnport.nn;
 public record FloatPass(NetworkConfig config, DirectionWeights weights, boolean reverse, int steps, int batch,
                         int inputSize, boolean[] valid, float[] x, float[] h, float[] c, float[] y, int yStride,
                         int yOffset) {
+
+    /** Doubles rounded to floats, for a pass's input or state; null (an absent state) stays null. */
+    public static float[] floats(double[] v) {
+        if (v == null) {
+            return null;
+        }
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return f;
+    }
 }

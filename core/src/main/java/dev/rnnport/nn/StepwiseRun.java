@@ -42,7 +42,8 @@ final class StepwiseRun {
     static RunOutputs run(RecurrentNetwork net, TimeMajorBatch b, int threads) {
         NetworkConfig cfg = net.config();
         boolean lstm = cfg.cell() == CellKind.LSTM;
-        RecurrentStream stream = RecurrentStream.open(net, 1, toFloats(b.h0), lstm ? toFloats(b.c0) : null, false, threads);
+        RecurrentStream stream = RecurrentStream.open(net, 1, FloatPass.floats(b.h0), lstm ? FloatPass.floats(b.c0) : null,
+                false, threads);
         int in = cfg.inputSize();
         int out = cfg.outputSize();
         float[] input = b.xFloats();
@@ -55,16 +56,5 @@ final class StepwiseRun {
             System.arraycopy(y, 0, output, t * out, out);
         }
         return b.outputs(output, stream.hN(), lstm ? stream.cN() : null);
-    }
-
-    private static float[] toFloats(double[] v) {
-        if (v == null) {
-            return null;
-        }
-        float[] f = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            f[i] = (float) v[i];
-        }
-        return f;
     }
 }

@@ -133,24 +133,14 @@ public final class FastKernel implements DirectionKernel {
     private static FloatPass inFloats(DirectionPass p) {
         int out = p.config().outputSize();
         return new FloatPass(p.config(), p.weights(), p.reverse(), p.steps(), p.batch(), p.inputSize(), p.valid(),
-                floats(p.x()), floats(p.h()), floats(p.c()), new float[p.steps() * p.batch() * out], out, 0);
+                FloatPass.floats(p.x()), FloatPass.floats(p.h()), FloatPass.floats(p.c()),
+                new float[p.steps() * p.batch() * out], out, 0);
     }
 
     private static void backToDoubles(FloatPass f, DirectionPass p) {
         copy(f.y(), p.y());
         copy(f.h(), p.h());
         copy(f.c(), p.c());
-    }
-
-    private static float[] floats(double[] v) {
-        if (v == null) {
-            return null;
-        }
-        float[] f = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            f[i] = (float) v[i];
-        }
-        return f;
     }
 
     private static void copy(float[] from, double[] to) {
