@@ -63,8 +63,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--backends", defaultValue = "native,onnxruntime", split = ",", paramLabel = "A,B")
     List<String> backends;
 
-    @Option(names = "--warmup", defaultValue = "10", paramLabel = "N", description = "Untimed runs per backend first.")
+    @Option(names = "--warmup", defaultValue = "10", paramLabel = "N", description = "Untimed runs per backend first (at least).")
     int warmup;
+
+    @Option(names = "--warmup-seconds", defaultValue = "3", paramLabel = "S",
+            description = "Keep warming up each backend for at least S seconds: the JIT needs seconds to settle,"
+                    + " longer with two threads on two cores.")
+    double warmupSeconds;
 
     @Option(names = "--iterations", defaultValue = "20", paramLabel = "N", description = "Timed runs per backend.")
     int iterations;
@@ -89,8 +94,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (batch < 1 || seqLen < 1 || threads < 1 || warmup < 0 || iterations < 1) {
-            throw new UsageException("--batch, --seq-len, --threads and --iterations must be at least 1, --warmup at least 0");
+        if (batch < 1 || seqLen < 1 || threads < 1 || warmup < 0 || iterations < 1 || !(warmupSeconds >= 0)) {
+            throw new UsageException("--batch, --seq-len, --threads and --iterations must be at least 1, --warmup and"
+                    + " --warmup-seconds at least 0");
         }
         RecurrentNetwork net = modelFile != null ? model.load(modelFile) : randomNetwork();
         if (streamSteps > 0) {
@@ -100,7 +106,8 @@ final class BenchCommand implements Callable<Integer> {
         RunInputs in = RunInputs.of(BenchNetworks.input(cfg, batch, seqLen));
         double gflop = flops(cfg) / 1e9;
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "%s, batch %d, seq_len %d, %d thread(s): %.3f GFLOP per run%n", net, batch, seqLen, threads, gflop);
+        out.printf(Locale.ROOT, "%s, batch %d, seq_len %d, %d thread(s): %.3f GFLOP per run; warm-up at least %d runs"
+                + " and %.1f s per backend%n", net, batch, seqLen, threads, gflop, warmup, warmupSeconds);
         out.printf(Locale.ROOT, "native arithmetic: %s; %d processors; Java %s%n", SimdSupport.describe(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
         // What % of peak is measured against: measured here with --peak (it takes seconds), else given.
@@ -114,7 +121,8 @@ final class BenchCommand implements Callable<Integer> {
         for (String name : backends) {
             try (Backend b = Backends.named(name, threads)) {
                 RunOutputs first = b.run(net, in, Precision.FLOAT32);
-                for (int i = 0; i < warmup; i++) {
+                long warmUntil = System.nanoTime() + (long) (warmupSeconds * 1e9);
+                for (int i = 0; i < warmup || System.nanoTime() < warmUntil; i++) {
                     b.run(net, in, Precision.FLOAT32);
                 }
                 double[] ms = new double[iterations];
