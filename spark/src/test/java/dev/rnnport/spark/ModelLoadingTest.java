@@ -7,25 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rnnport.RnnportException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The model file is parsed once per executor JVM (in local mode: once), whatever the number of tasks. */
-class ModelLoadingTest {
-    private static SparkSession spark;
-
-    @BeforeAll
-    static void start() {
-        spark = SparkTestSession.get();
-    }
-
-    @AfterAll
-    static void stop() {
-        SparkTestSession.release();
-    }
-
+class ModelLoadingTest extends SparkSessionTest {
     @Test
     void eightPartitionsAndTwoJobsParseTheModelOnce() {
         NetworkCache.clear();

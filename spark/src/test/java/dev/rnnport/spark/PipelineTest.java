@@ -10,26 +10,11 @@ import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.feature.SQLTransformer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The scorer as a pipeline stage, and a fitted pipeline saved and loaded with it. */
-class PipelineTest {
-    private static SparkSession spark;
-
-    @BeforeAll
-    static void start() {
-        spark = SparkTestSession.get();
-    }
-
-    @AfterAll
-    static void stop() {
-        SparkTestSession.release();
-    }
-
+class PipelineTest extends SparkSessionTest {
     @Test
     void aSavedPipelineScoresAsTheOriginal(@TempDir Path dir) throws Exception {
         Dataset<Row> input = spark.createDataFrame(TestRows.random(200, 5, 9, 21), TestRows.FLOAT_SCHEMA);

@@ -14,28 +14,14 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Each kind of bad row fails the job naming the row, or with an error column gets null results and its problem. */
-class ScorerBadRowsTest {
+class ScorerBadRowsTest extends SparkSessionTest {
     /** A 2-layer LSTM with input_size 5. */
     private static final String MODEL = "testmodels/grid/lstm_l2/model.pt";
-    private static SparkSession spark;
-
-    @BeforeAll
-    static void start() {
-        spark = SparkTestSession.get();
-    }
-
-    @AfterAll
-    static void stop() {
-        SparkTestSession.release();
-    }
 
     /** Good rows (ids 0, 1, 7) around one row of each bad kind. */
     private static List<Row> rows() {

@@ -17,9 +17,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -29,19 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Scoring on Spark gives every row what the native engine gives that row run alone: the reference
  * is {@code Networks.load(file)} and one engine call per sequence, with no batching or padding.
  */
-class ScorerParityTest {
-    private static SparkSession spark;
-
-    @BeforeAll
-    static void start() {
-        spark = SparkTestSession.get();
-    }
-
-    @AfterAll
-    static void stop() {
-        SparkTestSession.release();
-    }
-
+class ScorerParityTest extends SparkSessionTest {
     static Stream<Arguments> models() {
         return Stream.of(
                 Arguments.of("lstm_l3_bi/model.pt", 2000, "padded"),

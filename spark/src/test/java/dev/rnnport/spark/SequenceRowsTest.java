@@ -11,26 +11,11 @@ import dev.rnnport.tensor.Tensor;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class SequenceRowsTest {
-    private static SparkSession spark;
-
-    @BeforeAll
-    static void start() {
-        spark = SparkTestSession.get();
-    }
-
-    @AfterAll
-    static void stop() {
-        SparkTestSession.release();
-    }
-
+class SequenceRowsTest extends SparkSessionTest {
     @Test
     void javaArraysWrittenToRowsComeBackAsTheSameSteps() {
         StructType schema = new StructType().add("f", SequenceRows.FLOAT_SEQUENCE).add("d", SequenceRows.DOUBLE_SEQUENCE);

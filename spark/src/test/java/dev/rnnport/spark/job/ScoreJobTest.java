@@ -11,7 +11,7 @@ import dev.rnnport.nn.RecurrentNetwork;
 import dev.rnnport.nn.RunInputs;
 import dev.rnnport.nn.RunOutputs;
 import dev.rnnport.spark.SequenceRows;
-import dev.rnnport.spark.SparkTestSession;
+import dev.rnnport.spark.SparkSessionTest;
 import dev.rnnport.spark.TestRows;
 import dev.rnnport.tensor.DType;
 import java.io.ByteArrayOutputStream;
@@ -25,28 +25,14 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The job end to end in this JVM: Parquet in, Parquet out, and one-line failures with their exit codes. */
-class ScoreJobTest {
+class ScoreJobTest extends SparkSessionTest {
     private static final String MODEL = "testmodels/grid/gru_l3_bi_bf/model.onnx";
-    private static SparkSession spark;
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        spark = SparkTestSession.get();
-    }
-
-    @AfterAll
-    static void stop() {
-        SparkTestSession.release();
-    }
 
     @Test
     void scoresAParquetFileAsTheEngineScoresEachRow() {
