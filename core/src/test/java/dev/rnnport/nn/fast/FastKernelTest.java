@@ -156,11 +156,7 @@ class FastKernelTest {
             RunOutputs one = new NativeEngine(Precision.FLOAT32).run(net, in);
             for (int threads : new int[] {2, 3}) {
                 RunOutputs many = new NativeEngine(Precision.FLOAT32).withThreads(threads).run(net, in);
-                assertArrayEquals(one.output().data(), many.output().data(), cfg + " output, " + threads + " threads");
-                assertArrayEquals(one.hN().data(), many.hN().data(), cfg + " h_n, " + threads + " threads");
-                if (one.cN() != null) {
-                    assertArrayEquals(one.cN().data(), many.cN().data(), cfg + " c_n, " + threads + " threads");
-                }
+                assertSameBits(one, many, cfg + ", " + threads + " threads");
             }
         }
     }
@@ -175,8 +171,7 @@ class FastKernelTest {
             RunInputs in = RandomNetworks.inputs(cfg, 3, 1, false, 22);
             RunOutputs one = vectorEngine(1).run(net, in);
             RunOutputs two = vectorEngine(2).run(net, in);
-            assertArrayEquals(one.output().data(), two.output().data(), cfg + " output, 2 threads");
-            assertArrayEquals(one.hN().data(), two.hN().data(), cfg + " h_n, 2 threads");
+            assertSameBits(one, two, cfg + ", 2 threads");
             RunOutputs oracle = new NativeEngine(Precision.FLOAT64).withKernel(new NaiveKernel()).run(net, in);
             new Closeness(cfg.toString(), TOL).outputs("2 threads vs float64 reference", oracle, two).check();
         }
@@ -192,10 +187,18 @@ class FastKernelTest {
             RunInputs in = RandomNetworks.inputs(cfg, 5, 3, false, 32).withMask(RandomNetworks.mask(5, 3, 33));
             RunOutputs one = vectorEngine(1).run(net, in);
             RunOutputs two = vectorEngine(2).run(net, in);
-            assertArrayEquals(one.output().data(), two.output().data(), cfg + " output, 2 threads");
-            assertArrayEquals(one.hN().data(), two.hN().data(), cfg + " h_n, 2 threads");
+            assertSameBits(one, two, cfg + ", 2 threads");
             RunOutputs oracle = new NativeEngine(Precision.FLOAT64).withKernel(new NaiveKernel()).run(net, in);
             new Closeness(cfg.toString(), TOL).outputs("2 threads vs float64 reference", oracle, two).check();
+        }
+    }
+
+    /** Every output of {@code many} bit for bit that of {@code one}. */
+    private static void assertSameBits(RunOutputs one, RunOutputs many, String what) {
+        assertArrayEquals(one.output().data(), many.output().data(), what + ": output");
+        assertArrayEquals(one.hN().data(), many.hN().data(), what + ": h_n");
+        if (one.cN() != null) {
+            assertArrayEquals(one.cN().data(), many.cN().data(), what + ": c_n");
         }
     }
 
