@@ -118,6 +118,9 @@ public final class Npy {
         // The file's bytes and the decoded values (8 bytes each) are held together.
         limits.checkBytes(bytes.length + 8 * count, "shape " + Shapes.format(shape) + " of " + abbreviate(descr));
         ByteBuffer data = ByteBuffer.wrap(bytes, (int) dataStart, (int) (count * dtype.bytes())).slice().order(order);
+        if (dtype == DType.F32) {
+            return Tensor.ofFloats(shape, RawValues.decodeFloats(data, (int) count));
+        }
         return Tensor.of(dtype, shape, RawValues.decode(data, dtype, (int) count));
     }
 
@@ -195,7 +198,7 @@ public final class Npy {
         ByteBuffer b = ByteBuffer.allocate(10 + header.length() + t.size() * stored.bytes()).order(ByteOrder.LITTLE_ENDIAN);
         b.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
         b.put(header.getBytes(StandardCharsets.ISO_8859_1));
-        RawValues.encode(b, t.data(), stored);
+        t.encode(0, t.size(), stored, b);
         return b.array();
     }
 }

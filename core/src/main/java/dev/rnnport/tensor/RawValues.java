@@ -27,6 +27,18 @@ public final class RawValues {
         return out;
     }
 
+    /**
+     * Reads {@code count} float32 values from {@code b} (its byte order applies) in one bulk copy:
+     * reading a model or an input then costs no per-value loop, which matters in a short-lived JVM
+     * where such a loop runs in the interpreter.
+     */
+    public static float[] decodeFloats(ByteBuffer b, int count) {
+        float[] out = new float[count];
+        b.asFloatBuffer().get(out);
+        b.position(b.position() + 4 * count);
+        return out;
+    }
+
     /** Writes every value as {@code dtype} (F32, F64, I32 or I64) into {@code b}. */
     public static void encode(ByteBuffer b, double[] values, DType dtype) {
         for (double v : values) {

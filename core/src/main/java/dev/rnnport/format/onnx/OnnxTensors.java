@@ -58,6 +58,9 @@ public final class OnnxTensors {
                 }
                 b = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
             }
+            if (type == TensorProto.DataType.FLOAT) {
+                return Tensor.ofFloats(shape, RawValues.decodeFloats(b, (int) count));
+            }
             values = switch (type) {
                 case UINT16 -> unsigned16(b, (int) count);
                 case UINT32 -> unsigned32(b, (int) count);

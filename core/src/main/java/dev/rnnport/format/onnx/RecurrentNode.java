@@ -255,13 +255,15 @@ final class RecurrentNode {
          */
         static Tensor blocks(Tensor t, int d, int offset, int count, int hidden, int cols, int[] src) {
             int perDir = t.size() / t.dim(0);
-            double[] in = t.data();
-            double[] out = new double[count * hidden * cols];
+            int[] shape = t.rank() == 2 ? new int[] {count * hidden} : new int[] {count * hidden, cols};
+            // Float32 weights stay floats: reading a network converts no value one by one.
+            boolean floats = t.dtype() == DType.F32;
+            Object in = floats ? t.toFloatArray() : t.data();
+            Object out = floats ? new float[count * hidden * cols] : new double[count * hidden * cols];
             for (int k = 0; k < count; k++) {
                 System.arraycopy(in, d * perDir + (offset + src[k] * hidden) * cols, out, k * hidden * cols, hidden * cols);
             }
-            int[] shape = t.rank() == 2 ? new int[] {count * hidden} : new int[] {count * hidden, cols};
-            return Tensor.of(t.dtype(), shape, out);
+            return floats ? Tensor.ofFloats(shape, (float[]) out) : Tensor.of(t.dtype(), shape, (double[]) out);
         }
 
         CellOptions options(int dirs, boolean reverseOnly, String direction) {

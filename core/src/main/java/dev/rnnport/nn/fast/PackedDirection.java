@@ -64,7 +64,7 @@ final class PackedDirection {
             int j = col % hp;
             gateColumns[col] = j < hidden ? (col / hp) * hidden + j : -1;
         }
-        wIh = PackedMatrix.pack(w.wIh().data(), inputSize, gateColumns, nr);
+        wIh = PackedMatrix.pack(w.wIh().toFloatArray(), inputSize, gateColumns, nr);
         this.lanes = nr / 4;
         this.unitBlocks = cell == CellKind.LSTM || cell == CellKind.GRU && linearBeforeReset;
         if (unitBlocks) {
@@ -75,16 +75,16 @@ final class PackedDirection {
                 int j = block * lanes + col % lanes;
                 blockColumns[col] = j < hidden ? g * hidden + j : -1;
             }
-            wHh = PackedMatrix.pack(w.wHh().data(), out, blockColumns, gates * lanes);
+            wHh = PackedMatrix.pack(w.wHh().toFloatArray(), out, blockColumns, gates * lanes);
         } else {
-            wHh = PackedMatrix.pack(w.wHh().data(), out, gateColumns, nr);
+            wHh = PackedMatrix.pack(w.wHh().toFloatArray(), out, gateColumns, nr);
         }
         if (w.wHr() != null) {
             int[] outColumns = new int[op];
             for (int col = 0; col < op; col++) {
                 outColumns[col] = col < out ? col : -1;
             }
-            wHr = PackedMatrix.pack(w.wHr().data(), hidden, outColumns, nr);
+            wHr = PackedMatrix.pack(w.wHr().toFloatArray(), hidden, outColumns, nr);
         } else {
             wHr = null;
         }
@@ -109,7 +109,7 @@ final class PackedDirection {
             peephole = new float[3 * hp];
             for (int g = 0; g < 3; g++) {
                 for (int j = 0; j < hidden; j++) {
-                    peephole[g * hp + j] = (float) w.peephole().data()[g * hidden + j];
+                    peephole[g * hp + j] = (float) w.peephole().value(g * hidden + j);
                 }
             }
         } else {
@@ -138,7 +138,7 @@ final class PackedDirection {
     }
 
     private static double value(Tensor t, int i) {
-        return t == null ? 0.0 : t.data()[i];
+        return t == null ? 0.0 : t.value(i);
     }
 
     static int roundUp(int v, int m) {

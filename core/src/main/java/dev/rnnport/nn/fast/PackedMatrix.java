@@ -28,7 +28,7 @@ final class PackedMatrix {
      * @param columnRow for each packed column, the row of {@code w} it holds, or -1 for padding;
      *                  its length is a multiple of nr
      */
-    static PackedMatrix pack(double[] w, int depth, int[] columnRow, int nr) {
+    static PackedMatrix pack(float[] w, int depth, int[] columnRow, int nr) {
         int columns = columnRow.length;
         float[] data = new float[columns * depth];
         for (int col = 0; col < columns; col++) {
@@ -38,7 +38,7 @@ final class PackedMatrix {
             }
             int base = (col / nr) * depth * nr + col % nr;
             for (int k = 0; k < depth; k++) {
-                data[base + k * nr] = (float) w[row * depth + k];
+                data[base + k * nr] = w[row * depth + k];
             }
         }
         return new PackedMatrix(depth, columns, nr, data);

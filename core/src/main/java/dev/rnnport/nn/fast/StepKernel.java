@@ -329,8 +329,8 @@ public final class StepKernel {
                 int j = col % hp;
                 gateColumns[col] = j < hidden ? (col / hp) * hidden + j : -1;
             }
-            double[] wIh = dw.wIh().data();
-            double[] wHh = dw.wHh().data();
+            float[] wIh = dw.wIh().toFloatArray();
+            float[] wHh = dw.wHh().toFloatArray();
             w = new StepMatrix(in + out, gates, hp, lanes, gateColumns,
                     (row, k) -> k < in ? wIh[row * in + k] : wHh[row * out + k - in]);
             if (dw.wHr() != null) {
@@ -338,7 +338,7 @@ public final class StepKernel {
                 for (int col = 0; col < op; col++) {
                     outColumns[col] = col < out ? col : -1;
                 }
-                double[] wHr = dw.wHr().data();
+                float[] wHr = dw.wHr().toFloatArray();
                 this.wHr = new StepMatrix(hidden, 1, op, lanes, outColumns, (row, k) -> wHr[row * hidden + k]);
             } else {
                 this.wHr = null;
@@ -364,7 +364,7 @@ public final class StepKernel {
                 peephole = new float[3 * hp];
                 for (int g = 0; g < 3; g++) {
                     for (int j = 0; j < hidden; j++) {
-                        peephole[g * hp + j] = (float) dw.peephole().data()[g * hidden + j];
+                        peephole[g * hp + j] = (float) dw.peephole().value(g * hidden + j);
                     }
                 }
             } else {
@@ -373,7 +373,7 @@ public final class StepKernel {
         }
 
         private static double value(Tensor t, int i) {
-            return t == null ? 0.0 : t.data()[i];
+            return t == null ? 0.0 : t.value(i);
         }
     }
 }
