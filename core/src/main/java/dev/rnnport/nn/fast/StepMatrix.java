@@ -23,6 +23,8 @@ final class StepMatrix {
     final int[] column;
     final int[] width;
     final int[] offset;
+    /** Floats of weights in {@link #data}, after {@link AlignedFloats#padding} unused ones. */
+    final int weights;
     /** Per block, its first panel; {@code blockPanel[blocks]} is the panel count. */
     final int[] blockPanel;
     /** Panel p's weight of input k for its column q is {@code data[offset[p] + k * width[p] + q]}. */
@@ -65,7 +67,12 @@ final class StepMatrix {
         column = java.util.Arrays.copyOf(col, panels);
         width = java.util.Arrays.copyOf(wid, panels);
         offset = java.util.Arrays.copyOf(off, panels);
-        data = new float[floats];
+        int padding = AlignedFloats.padding(floats);
+        for (int p = 0; p < panels; p++) {
+            offset[p] += padding;
+        }
+        data = new float[padding + floats];
+        weights = floats;
         for (int p = 0; p < panels; p++) {
             for (int q = 0; q < width[p]; q++) {
                 int row = columnRow[column[p] + q];
@@ -81,6 +88,6 @@ final class StepMatrix {
 
     /** Bytes of weights one full product reads. */
     long bytes() {
-        return 4L * data.length;
+        return 4L * weights;
     }
 }

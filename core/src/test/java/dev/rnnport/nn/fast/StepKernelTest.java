@@ -108,6 +108,23 @@ class StepKernelTest {
         assertTrue(hp - 17 < lanes);
     }
 
+    @Test
+    void weightsLargeEnoughToBeAlignedStepLikeTheOracle() {
+        assertEquals(0, AlignedFloats.padding(1000), "small arrays start at 0");
+        int padding = AlignedFloats.padding(4 * 512 * (64 + 512));
+        assertTrue(padding >= 0 && padding < 16, "padding " + padding + " floats");
+        NetworkConfig cfg = NetworkConfig.of(CellKind.LSTM, 64, 512);
+        RecurrentNetwork net = RandomNetworks.network(cfg, true, 8);
+        RunInputs inputs = RandomNetworks.inputs(cfg, STEPS, 1, false, 9);
+        RunOutputs oracle = new NativeEngine(Precision.FLOAT64).run(net, inputs);
+        for (boolean vector : SimdSupport.vectorised() ? List.of(true, false) : List.of(false)) {
+            StepKernel k = new StepKernel(net, vector);
+            assertEquals(4L * 4 * 512 * (64 + 512), k.weightBytesPerStep(), "padding is not counted as weights");
+            new Closeness((vector ? "Vector API" : "plain Java") + " steps with weights from float " + padding + " vs float64", 1e-5)
+                    .outputs("", oracle, run(k, cfg, inputs)).check();
+        }
+    }
+
     /** Steps {@code k} over a batch of one, layer by layer, as a stream does. */
     static RunOutputs run(StepKernel k, NetworkConfig cfg, RunInputs inputs) {
         int layers = cfg.numLayers();
