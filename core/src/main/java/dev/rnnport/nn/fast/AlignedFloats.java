@@ -25,8 +25,8 @@ final class AlignedFloats {
     /** Floats to leave before {@code n} floats of data in an array of padding + n floats. */
     static int padding(int n) {
         long bytes = 4L * (n + LINE / 4);
-        if (bytes < 1 << 20) {
-            return 0; // small arrays stay in the caches between steps; no need to ask the JVM
+        if (bytes < 2 << 20) {
+            return 0; // not worth the JVM query (30 ms): such arrays mostly stay in L2/L3 between steps
         }
         return Fixed.fromBytes > 0 && bytes >= Fixed.fromBytes ? Fixed.padding : 0;
     }

@@ -13,14 +13,19 @@ final class PackedMatrix {
     /** Output columns after padding, a multiple of {@link #nr}. */
     final int columns;
     final int nr;
-    /** Panel p starts at p * depth * nr; within it, input k starts at k * nr. */
+    /**
+     * Panel p starts at start + p * depth * nr; within it, input k starts at k * nr. start is
+     * {@link AlignedFloats#padding}: a large matrix begins on a cache line.
+     */
     final float[] data;
+    final int start;
 
-    private PackedMatrix(int depth, int columns, int nr, float[] data) {
+    private PackedMatrix(int depth, int columns, int nr, float[] data, int start) {
         this.depth = depth;
         this.columns = columns;
         this.nr = nr;
         this.data = data;
+        this.start = start;
     }
 
     /**
@@ -30,18 +35,19 @@ final class PackedMatrix {
      */
     static PackedMatrix pack(float[] w, int depth, int[] columnRow, int nr) {
         int columns = columnRow.length;
-        float[] data = new float[columns * depth];
+        int start = AlignedFloats.padding(columns * depth);
+        float[] data = new float[start + columns * depth];
         for (int col = 0; col < columns; col++) {
             int row = columnRow[col];
             if (row < 0) {
                 continue;
             }
-            int base = (col / nr) * depth * nr + col % nr;
+            int base = start + (col / nr) * depth * nr + col % nr;
             for (int k = 0; k < depth; k++) {
                 data[base + k * nr] = w[row * depth + k];
             }
         }
-        return new PackedMatrix(depth, columns, nr, data);
+        return new PackedMatrix(depth, columns, nr, data, start);
     }
 
     int panels() {
@@ -49,6 +55,6 @@ final class PackedMatrix {
     }
 
     int panelOffset(int panel) {
-        return panel * depth * nr;
+        return start + panel * depth * nr;
     }
 }

@@ -193,6 +193,20 @@ class FastKernelTest {
         }
     }
 
+    /** Matrices large enough to start on a cache line ({@link AlignedFloats}) are read from there. */
+    @Test
+    void largeMatricesRunLikeTheReference() {
+        for (CellKind cell : List.of(CellKind.LSTM, CellKind.GRU)) {
+            NetworkConfig cfg = NetworkConfig.of(cell, 40, 520);
+            assertTrue(4L * cell.gates() * 528 * 520 >= 2 << 20, "W_hh is large enough to be aligned");
+            RecurrentNetwork net = RandomNetworks.network(cfg, false, 41);
+            RunInputs in = RandomNetworks.inputs(cfg, 3, 5, true, 42);
+            RunOutputs oracle = new NativeEngine(Precision.FLOAT64).withKernel(new NaiveKernel()).run(net, in);
+            RunOutputs fast = vectorEngine(1).run(net, in);
+            new Closeness(cfg.toString(), TOL).outputs("fast float32 vs float64 reference", oracle, fast).check();
+        }
+    }
+
     /** Every output of {@code many} bit for bit that of {@code one}. */
     private static void assertSameBits(RunOutputs one, RunOutputs many, String what) {
         assertArrayEquals(one.output().data(), many.output().data(), what + ": output");

@@ -111,6 +111,7 @@ class StepKernelTest {
     @Test
     void weightsLargeEnoughToBeAlignedStepLikeTheOracle() {
         assertEquals(0, AlignedFloats.padding(1000), "small arrays start at 0");
+        assertEquals(0, AlignedFloats.padding(1 << 18), "1 MB arrays start at 0");
         int padding = AlignedFloats.padding(4 * 512 * (64 + 512));
         assertTrue(padding >= 0 && padding < 16, "padding " + padding + " floats");
         NetworkConfig cfg = NetworkConfig.of(CellKind.LSTM, 64, 512);
