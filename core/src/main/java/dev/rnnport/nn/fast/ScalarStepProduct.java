@@ -8,9 +8,11 @@ package dev.rnnport.nn.fast;
  */
 final class ScalarStepProduct implements StepProduct {
     @Override
-    public void product(float[] v, int k0, int k1, StepMatrix m, int p0, int p1, float[] init, float[] out) {
+    public void product(float[] v, int k0, int k1, StepMatrix m, int p0, int p1, float[] init, float[] out,
+                        boolean descending) {
         float[] w = m.data;
-        for (int p = p0; p < p1; p++) {
+        for (int i = p0; i < p1; i++) {
+            int p = descending ? p1 - 1 - (i - p0) : i;
             int col = m.column[p];
             int width = m.width[p];
             int base = m.offset[p] + k0 * width;

@@ -113,8 +113,18 @@ public final class StepKernel {
         final float[] c;
         final float[] hCell;
         final float[] hOut;
+        /**
+         * Per layer, whether its next step reads the weight panels from last to first. Each step goes
+         * the other way from the one before, so it starts with the panels the last one read last,
+         * still in L2: at input 64, hidden 256 an LSTM's W_hh is 1 MB, as large as this machine's L2,
+         * and a step in one fixed order would find none of it there.
+         */
+        final boolean[] descending;
+        /** The order of the products of the step being computed. */
+        boolean down;
 
         Workspace(Layer[] layers, StepProduct product, int threads) {
+            this.descending = new boolean[layers.length];
             this.team = threads > 1 ? WorkTeam.of(2) : null;
             this.split = new SplitProduct(product);
             int vLen = 0;
@@ -154,10 +164,10 @@ public final class StepKernel {
     private void product(Workspace ws, float[] v, int k0, int k1, StepMatrix w, int p0, int p1, float[] init, float[] out) {
         if (ws.team == null || p1 - p0 < 2 || (long) (k1 - k0) * (w.column[p1 - 1] + w.width[p1 - 1] - w.column[p0])
                 < SPLIT_MIN_WEIGHTS) {
-            product.product(v, k0, k1, w, p0, p1, init, out);
+            product.product(v, k0, k1, w, p0, p1, init, out, ws.down);
             return;
         }
-        ws.split.set(v, k0, k1, w, p0, p1, init, out);
+        ws.split.set(v, k0, k1, w, p0, p1, init, out, ws.down);
         ws.team.run(2, ws.split);
     }
 
@@ -173,12 +183,14 @@ public final class StepKernel {
         private int p1;
         private float[] init;
         private float[] out;
+        private boolean descending;
 
         SplitProduct(StepProduct product) {
             this.product = product;
         }
 
-        void set(float[] v, int k0, int k1, StepMatrix w, int p0, int p1, float[] init, float[] out) {
+        void set(float[] v, int k0, int k1, StepMatrix w, int p0, int p1, float[] init, float[] out, boolean descending) {
+            this.descending = descending;
             this.v = v;
             this.k0 = k0;
             this.k1 = k1;
@@ -197,7 +209,7 @@ public final class StepKernel {
 
         @Override
         public void accept(int part) {
-            product.product(v, k0, k1, w, part == 0 ? p0 : mid, part == 0 ? mid : p1, init, out);
+            product.product(v, k0, k1, w, part == 0 ? p0 : mid, part == 0 ? mid : p1, init, out, descending);
         }
     }
 
@@ -208,6 +220,8 @@ public final class StepKernel {
      */
     public void step(int layer, float[] x, int xOff, float[] h, int hOff, float[] c, int cOff, Workspace ws) {
         Layer l = layers[layer];
+        ws.down = ws.descending[layer];
+        ws.descending[layer] = !ws.down;
         float[] v = ws.v;
         System.arraycopy(x, xOff, v, 0, l.in);
         System.arraycopy(h, hOff, v, l.in, l.out);
@@ -221,7 +235,7 @@ public final class StepKernel {
                 lstmGates(l, ws.pre, ws.c, l.wHr == null ? ws.hOut : ws.hCell, ws.hCell);
                 System.arraycopy(ws.c, 0, c, cOff, l.hidden);
                 if (l.wHr != null) {
-                    product.product(ws.hCell, 0, l.hidden, l.wHr, 0, l.wHr.blockPanel[1], null, ws.hOut);
+                    product.product(ws.hCell, 0, l.hidden, l.wHr, 0, l.wHr.blockPanel[1], null, ws.hOut, ws.down);
                 }
             }
             case GRU -> {
@@ -229,7 +243,7 @@ public final class StepKernel {
                 float[] pre = ws.pre;
                 int hp = l.hp;
                 product(ws, v, 0, depth, w, 0, blocks[2], l.inputBias, pre);
-                product.product(v, 0, l.in, w, blocks[2], blocks[3], l.inputBias, pre);
+                product.product(v, 0, l.in, w, blocks[2], blocks[3], l.inputBias, pre, ws.down);
                 act.apply(l.fn.f(), pre, 0, 2 * hp, l.fn.hasClip(), l.fn.clip());
                 if (linearBeforeReset) {
                     float[] hn = ws.hn;

@@ -14,22 +14,46 @@ final class VectorStepProduct implements StepProduct {
     private static final int L = S.length();
 
     @Override
-    public void product(float[] v, int k0, int k1, StepMatrix m, int p0, int p1, float[] init, float[] out) {
-        for (int p = p0; p < p1; p++) {
-            int col = m.column[p];
-            int bi = m.offset[p] + k0 * m.width[p];
-            if (m.width[p] == 8 * L && p + 1 < p1 && m.width[p + 1] == 8 * L) {
-                // Two panels at once: two weight streams in flight where one step reads from L3.
-                panel8x2(v, k0, k1, m.data, bi, m.offset[p + 1] + k0 * 8 * L, init, out, col, m.column[p + 1]);
-                p++;
-                continue;
+    public void product(float[] v, int k0, int k1, StepMatrix m, int p0, int p1, float[] init, float[] out,
+                        boolean descending) {
+        if (!descending) {
+            for (int p = p0; p < p1; p++) {
+                if (pairs(m, p, p + 1, p1)) {
+                    panels(v, k0, k1, m, p, p + 1, init, out);
+                    p++;
+                } else {
+                    panel(v, k0, k1, m, p, init, out);
+                }
             }
-            switch (m.width[p] / L) {
-                case 8 -> panel8(v, k0, k1, m.data, bi, init, out, col);
-                case 4 -> panel4(v, k0, k1, m.data, bi, init, out, col);
-                case 2 -> panel2(v, k0, k1, m.data, bi, init, out, col);
-                default -> panel1(v, k0, k1, m.data, bi, init, out, col);
+            return;
+        }
+        for (int p = p1 - 1; p >= p0; p--) {
+            if (p - 1 >= p0 && pairs(m, p - 1, p, p1)) {
+                panels(v, k0, k1, m, p - 1, p, init, out);
+                p--;
+            } else {
+                panel(v, k0, k1, m, p, init, out);
             }
+        }
+    }
+
+    /** Whether panels p and q (within [.., end)) are both 8 vectors wide: two weight streams in flight where a step reads from L3. */
+    private static boolean pairs(StepMatrix m, int p, int q, int end) {
+        return q < end && m.width[p] == 8 * L && m.width[q] == 8 * L;
+    }
+
+    private static void panels(float[] v, int k0, int k1, StepMatrix m, int p, int q, float[] init, float[] out) {
+        panel8x2(v, k0, k1, m.data, m.offset[p] + k0 * 8 * L, m.offset[q] + k0 * 8 * L, init, out, m.column[p], m.column[q]);
+    }
+
+    private static void panel(float[] v, int k0, int k1, StepMatrix m, int p, float[] init, float[] out) {
+        int col = m.column[p];
+        int bi = m.offset[p] + k0 * m.width[p];
+        switch (m.width[p] / L) {
+            case 8 -> panel8(v, k0, k1, m.data, bi, init, out, col);
+            case 4 -> panel4(v, k0, k1, m.data, bi, init, out, col);
+            case 2 -> panel2(v, k0, k1, m.data, bi, init, out, col);
+            default -> panel1(v, k0, k1, m.data, bi, init, out, col);
         }
     }
 

@@ -96,6 +96,56 @@ class StepKernelTest {
                 })));
     }
 
+    /**
+     * A step reads the weight panels in the other order from the step before (for the cache); each
+     * column's sum is the same either way, bit for bit, and is the product, for panels of every
+     * width and the paired 8-vector panels.
+     */
+    @Test
+    void panelsReadInEitherOrderGiveTheSameBits() {
+        for (boolean vector : SimdSupport.vectorised() ? List.of(true, false) : List.of(false)) {
+            int lanes = vector ? SimdSupport.best().lanes() : SimdSupport.SCALAR_LANES;
+            StepProduct product = vector ? new VectorStepProduct() : new ScalarStepProduct();
+            int depth = 37;
+            int blockWidth = lanes * (8 + 8 + 4 + 2 + 1);
+            int blocks = 2;
+            java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+            float[][] w = new float[blocks * blockWidth][depth];
+            int[] columnRow = new int[blocks * blockWidth];
+            for (int col = 0; col < columnRow.length; col++) {
+                columnRow[col] = col;
+                for (int k = 0; k < depth; k++) {
+                    w[col][k] = (float) r.nextDouble(-1, 1);
+                }
+            }
+            StepMatrix m = new StepMatrix(depth, blocks, blockWidth, lanes, columnRow, (row, k) -> w[row][k]);
+            assertTrue(m.blockPanel[blocks] == 10, "panels of 8, 8, 4, 2 and 1 vectors per block");
+            float[] v = new float[depth];
+            float[] init = new float[columnRow.length];
+            for (int k = 0; k < depth; k++) {
+                v[k] = (float) r.nextDouble(-1, 1);
+            }
+            for (int col = 0; col < init.length; col++) {
+                init[col] = (float) r.nextDouble(-1, 1);
+            }
+            for (int[] panels : new int[][] {{0, 10}, {1, 9}, {0, 3}, {5, 10}}) {
+                float[] up = new float[init.length];
+                float[] down = new float[init.length];
+                product.product(v, 2, depth, m, panels[0], panels[1], init, up, false);
+                product.product(v, 2, depth, m, panels[0], panels[1], init, down, true);
+                assertTrue(java.util.Arrays.equals(up, down), (vector ? "Vector API" : "plain Java") + " panels "
+                        + panels[0] + ".." + panels[1] + ": ascending and descending differ");
+                for (int col = m.column[panels[0]]; col < m.column[panels[1] - 1] + m.width[panels[1] - 1]; col++) {
+                    double sum = init[col];
+                    for (int k = 2; k < depth; k++) {
+                        sum += (double) v[k] * w[col][k];
+                    }
+                    assertEquals(sum, down[col], 1e-5, "column " + col);
+                }
+            }
+        }
+    }
+
     @Test
     void packedBytesAreTheWeightsPlusPaddingToWholeVectors() {
         NetworkConfig cfg = NetworkConfig.of(CellKind.LSTM, 64, 128);
