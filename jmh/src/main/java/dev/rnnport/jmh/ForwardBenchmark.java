@@ -34,8 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-// The native engine's fast kernel uses the Vector API, an incubator module in Java 17.
-@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+// The native engine's fast kernel uses the Vector API, an incubator module in Java 17. The heap is
+// touched at start, so that no run pays the first touch of its pages (BENCHMARKS.md, "Machine").
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:+AlwaysPreTouch"})
 @State(Scope.Benchmark)
 public class ForwardBenchmark {
     private static final int INPUT_SIZE = 64;
