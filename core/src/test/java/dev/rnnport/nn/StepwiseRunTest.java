@@ -41,6 +41,27 @@ class StepwiseRunTest {
         }
     }
 
+    /**
+     * The input's part of the steps is computed some steps ahead, in chunks (StepwiseRun's
+     * INPUT_PARTS_FLOATS): a sequence several chunks long, whose last chunk is shorter, still
+     * matches the float64 reference at every step, and a stream stepping it.
+     */
+    @ParameterizedTest
+    @CsvSource({"LSTM, 3, 300, true", "GRU, 5, 260, true", "GRU, 5, 260, false", "RNN_TANH, 7, 257, true"})
+    void sequencesLongerThanAChunkOfInputPartsMatchTheReference(CellKind cell, int input, int hidden, boolean linearBeforeReset) {
+        NetworkConfig cfg = NetworkConfig.of(cell, input, hidden).withLayers(2);
+        cfg = linearBeforeReset ? cfg : cfg.withOptions(cfg.options().withLinearBeforeReset(false));
+        RecurrentNetwork net = RandomNetworks.of(cfg, 21);
+        int steps = 150;
+        assertTrue(steps * cell.gates() * hidden > StepwiseRun.INPUT_PARTS_FLOATS, "more than one chunk");
+        RunInputs in = RunInputs.of(RandomNetworks.uniform(new SplittableRandom(8), 1, steps, 1, input));
+        RunOutputs got = new NativeEngine(Precision.FLOAT32).run(net, in);
+        RunOutputs want = new NativeEngine(Precision.FLOAT64).run(net, in);
+        assertClose(want.output(), got.output());
+        assertClose(want.hN(), got.hN());
+        assertClose(dev.rnnport.testing.Stepping.run(net, in).output(), got.output());
+    }
+
     /** Products large enough to be split between two threads give the bits of one thread, every cell kind. */
     @ParameterizedTest
     @CsvSource({"LSTM, 64, 300, 0, true", "LSTM, 64, 300, 100, true", "GRU, 64, 400, 0, true", "GRU, 64, 400, 0, false",

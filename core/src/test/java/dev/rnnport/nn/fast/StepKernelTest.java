@@ -84,6 +84,51 @@ class StepKernelTest {
         return tests.stream();
     }
 
+    /** Steps from input parts computed ahead ({@link StepKernel#inputParts}), every cell and option, both arithmetics. */
+    @TestFactory
+    Stream<DynamicTest> stepsFromInputPartsMatchTheFloat64Oracle() {
+        return Stream.of(new int[] {3, 17}, new int[] {17, 257}).flatMap(size -> configs(size[0], size[1]).stream().map(cfg ->
+                DynamicTest.dynamicTest(cfg.cell() + " input " + size[0] + " hidden " + size[1] + " layers " + cfg.numLayers()
+                        + " " + cfg.options(), () -> {
+                    RecurrentNetwork net = RandomNetworks.network(cfg, false, 23);
+                    RunInputs inputs = RandomNetworks.inputs(cfg, STEPS, 1, false, 6);
+                    RunOutputs oracle = new NativeEngine(Precision.FLOAT64).run(net, inputs);
+                    for (boolean vector : SimdSupport.vectorised() ? List.of(true, false) : List.of(false)) {
+                        new Closeness((vector ? "Vector API" : "plain Java") + " steps from input parts vs float64", 1e-5)
+                                .outputs("", oracle, runFromInputParts(new StepKernel(net, vector), cfg, inputs)).check();
+                    }
+                })));
+    }
+
+    /** Layer by layer over a batch of one, each layer's input parts for all steps first, as a whole sequence runs. */
+    private static RunOutputs runFromInputParts(StepKernel k, NetworkConfig cfg, RunInputs inputs) {
+        int layers = cfg.numLayers();
+        int out = cfg.outputSize();
+        int hidden = cfg.hiddenSize();
+        float[] x = inputs.input().toFloatArray();
+        float[] h = inputs.h0().toFloatArray();
+        float[] c = inputs.c0() == null ? new float[layers * hidden] : inputs.c0().toFloatArray();
+        StepKernel.Workspace ws = k.newWorkspace();
+        for (int layer = 0; layer < layers; layer++) {
+            int width = k.inputPartWidth(layer);
+            float[] parts = new float[STEPS * width];
+            k.inputParts(layer, x, 0, STEPS, parts);
+            float[] y = new float[STEPS * out];
+            for (int t = 0; t < STEPS; t++) {
+                k.stepFromInputPart(layer, parts, t * width, h, layer * out, c, layer * hidden, ws);
+                System.arraycopy(h, layer * out, y, t * out, out);
+            }
+            x = y;
+        }
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = x[i];
+        }
+        return new RunOutputs(Tensor.of(DType.F32, new int[] {STEPS, 1, out}, y),
+                Tensor.of(DType.F32, new int[] {layers, 1, out}, doubles(h)),
+                cfg.cell() == CellKind.LSTM ? Tensor.of(DType.F32, new int[] {layers, 1, hidden}, doubles(c)) : null);
+    }
+
     @TestFactory
     Stream<DynamicTest> aStreamOverLStepsIsForwardOverTheSequence() {
         return Stream.of(17, 257).flatMap(hidden -> configs(3, hidden).stream().map(cfg ->
