@@ -95,38 +95,9 @@ class StepKernelTest {
                     RunOutputs oracle = new NativeEngine(Precision.FLOAT64).run(net, inputs);
                     for (boolean vector : SimdSupport.vectorised() ? List.of(true, false) : List.of(false)) {
                         new Closeness((vector ? "Vector API" : "plain Java") + " steps from input parts vs float64", 1e-5)
-                                .outputs("", oracle, runFromInputParts(new StepKernel(net, vector), cfg, inputs)).check();
+                                .outputs("", oracle, run(new StepKernel(net, vector), cfg, inputs, true)).check();
                     }
                 })));
-    }
-
-    /** Layer by layer over a batch of one, each layer's input parts for all steps first, as a whole sequence runs. */
-    private static RunOutputs runFromInputParts(StepKernel k, NetworkConfig cfg, RunInputs inputs) {
-        int layers = cfg.numLayers();
-        int out = cfg.outputSize();
-        int hidden = cfg.hiddenSize();
-        float[] x = inputs.input().toFloatArray();
-        float[] h = inputs.h0().toFloatArray();
-        float[] c = inputs.c0() == null ? new float[layers * hidden] : inputs.c0().toFloatArray();
-        StepKernel.Workspace ws = k.newWorkspace();
-        for (int layer = 0; layer < layers; layer++) {
-            int width = k.inputPartWidth(layer);
-            float[] parts = new float[STEPS * width];
-            k.inputParts(layer, x, 0, STEPS, parts);
-            float[] y = new float[STEPS * out];
-            for (int t = 0; t < STEPS; t++) {
-                k.stepFromInputPart(layer, parts, t * width, h, layer * out, c, layer * hidden, ws);
-                System.arraycopy(h, layer * out, y, t * out, out);
-            }
-            x = y;
-        }
-        double[] y = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            y[i] = x[i];
-        }
-        return new RunOutputs(Tensor.of(DType.F32, new int[] {STEPS, 1, out}, y),
-                Tensor.of(DType.F32, new int[] {layers, 1, out}, doubles(h)),
-                cfg.cell() == CellKind.LSTM ? Tensor.of(DType.F32, new int[] {layers, 1, hidden}, doubles(c)) : null);
     }
 
     @TestFactory
@@ -221,8 +192,16 @@ class StepKernelTest {
         }
     }
 
-    /** Steps {@code k} over a batch of one, layer by layer, as a stream does. */
+    /** Steps {@code k} over a batch of one, every layer at each step, as a stream does. */
     static RunOutputs run(StepKernel k, NetworkConfig cfg, RunInputs inputs) {
+        return run(k, cfg, inputs, false);
+    }
+
+    /**
+     * @param inputPartsAhead layer by layer, each layer's input parts for all steps first, as a
+     *                        whole sequence runs; otherwise every layer at each step, as a stream does
+     */
+    private static RunOutputs run(StepKernel k, NetworkConfig cfg, RunInputs inputs, boolean inputPartsAhead) {
         int layers = cfg.numLayers();
         int in = cfg.inputSize();
         int out = cfg.outputSize();
@@ -231,16 +210,26 @@ class StepKernelTest {
         float[] h = inputs.h0().toFloatArray();
         float[] c = inputs.c0() == null ? new float[layers * hidden] : inputs.c0().toFloatArray();
         StepKernel.Workspace ws = k.newWorkspace();
-        double[] y = new double[STEPS * out];
-        for (int t = 0; t < STEPS; t++) {
+        float[] y = new float[STEPS * out];
+        if (inputPartsAhead) {
             for (int layer = 0; layer < layers; layer++) {
-                k.step(layer, layer == 0 ? x : h, layer == 0 ? t * in : (layer - 1) * out, h, layer * out, c, layer * hidden, ws);
+                int width = k.inputPartWidth(layer);
+                float[] parts = new float[STEPS * width];
+                k.inputParts(layer, layer == 0 ? x : y, 0, STEPS, parts);
+                for (int t = 0; t < STEPS; t++) {
+                    k.stepFromInputPart(layer, parts, t * width, h, layer * out, c, layer * hidden, ws);
+                    System.arraycopy(h, layer * out, y, t * out, out);
+                }
             }
-            for (int j = 0; j < out; j++) {
-                y[t * out + j] = h[(layers - 1) * out + j];
+        } else {
+            for (int t = 0; t < STEPS; t++) {
+                for (int layer = 0; layer < layers; layer++) {
+                    k.step(layer, layer == 0 ? x : h, layer == 0 ? t * in : (layer - 1) * out, h, layer * out, c, layer * hidden, ws);
+                }
+                System.arraycopy(h, (layers - 1) * out, y, t * out, out);
             }
         }
-        return new RunOutputs(Tensor.of(DType.F32, new int[] {STEPS, 1, out}, y),
+        return new RunOutputs(Tensor.of(DType.F32, new int[] {STEPS, 1, out}, doubles(y)),
                 Tensor.of(DType.F32, new int[] {layers, 1, out}, doubles(h)),
                 cfg.cell() == CellKind.LSTM ? Tensor.of(DType.F32, new int[] {layers, 1, hidden}, doubles(c)) : null);
     }
