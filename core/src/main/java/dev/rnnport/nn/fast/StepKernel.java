@@ -230,7 +230,7 @@ public final class StepKernel {
 
     /** Floats per step in {@link #inputParts}: every gate's columns, padded to whole panels. */
     public int inputPartWidth(int layer) {
-        return layers[layer].wIh.columns;
+        return layers[layer].inputBiasPanels.length;
     }
 
     /**
@@ -243,7 +243,8 @@ public final class StepKernel {
      */
     public void inputParts(int layer, float[] x, int xOff, int steps, float[] parts) {
         Layer l = layers[layer];
-        simd.gemm(x, xOff, l.in, steps, l.wIh, 0, l.wIh.panels(), l.inputBiasPanels, 0, 0, parts, 0, l.wIh.columns);
+        PackedMatrix wIh = l.wIh();
+        simd.gemm(x, xOff, l.in, steps, wIh, 0, wIh.panels(), l.inputBiasPanels, 0, 0, parts, 0, wIh.columns);
     }
 
     /**
@@ -370,11 +371,18 @@ public final class StepKernel {
         /** out padded to the vector length. */
         final int op;
         final StepMatrix w;
-        /** W_ih alone, packed for the batch kernel's product over many steps; columns as in {@link #w}, then padding. */
-        final PackedMatrix wIh;
+        /**
+         * W_ih alone, packed for the batch kernel's product over many steps (columns as in {@link #w},
+         * then padding to whole panels): made on a network's first whole sequence, so that a network
+         * that is only streamed does not hold its input weights twice.
+         */
+        private volatile PackedMatrix wIhPanels;
+        private final Tensor wIhSource;
+        private final int[] panelColumns;
+        private final int panelWidth;
         final StepMatrix wHr;
         final float[] inputBias;
-        /** {@link #inputBias} padded to {@link #wIh}'s columns. */
+        /** {@link #inputBias} padded to whole panels, as the columns of {@link #wIh()}. */
         final float[] inputBiasPanels;
         final float[] recurrentBias;
         final float[] peephole;
@@ -397,9 +405,10 @@ public final class StepKernel {
             float[] wHh = dw.wHh().toFloatArray();
             w = new StepMatrix(in + out, gates, hp, lanes, gateColumns,
                     (row, k) -> k < in ? wIh[row * in + k] : wHh[row * out + k - in]);
-            int[] panelColumns = java.util.Arrays.copyOf(gateColumns, PackedDirection.roundUp(gateColumns.length, panelWidth));
+            this.wIhSource = dw.wIh();
+            this.panelWidth = panelWidth;
+            this.panelColumns = java.util.Arrays.copyOf(gateColumns, PackedDirection.roundUp(gateColumns.length, panelWidth));
             java.util.Arrays.fill(panelColumns, gateColumns.length, panelColumns.length, -1);
-            this.wIh = PackedMatrix.pack(wIh, in, panelColumns, panelWidth);
             if (dw.wHr() != null) {
                 int[] outColumns = new int[op];
                 for (int col = 0; col < op; col++) {
@@ -427,7 +436,7 @@ public final class StepKernel {
                     inputBias[col] = (float) ((float) bi + (float) bh);
                 }
             }
-            inputBiasPanels = java.util.Arrays.copyOf(inputBias, this.wIh.columns);
+            inputBiasPanels = java.util.Arrays.copyOf(inputBias, panelColumns.length);
             if (dw.peephole() != null) {
                 peephole = new float[3 * hp];
                 for (int g = 0; g < 3; g++) {
@@ -438,6 +447,21 @@ public final class StepKernel {
             } else {
                 peephole = null;
             }
+        }
+
+        /** {@link #wIhPanels}, packed on first use; two threads asking at once get the same matrix. */
+        PackedMatrix wIh() {
+            PackedMatrix m = wIhPanels;
+            if (m == null) {
+                synchronized (this) {
+                    m = wIhPanels;
+                    if (m == null) {
+                        m = PackedMatrix.pack(wIhSource.toFloatArray(), in, panelColumns, panelWidth);
+                        wIhPanels = m;
+                    }
+                }
+            }
+            return m;
         }
 
         private static double value(Tensor t, int i) {
