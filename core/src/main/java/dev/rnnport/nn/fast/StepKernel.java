@@ -230,7 +230,7 @@ public final class StepKernel {
 
     /** Floats per step in {@link #inputParts}: every gate's columns, padded to whole panels. */
     public int inputPartWidth(int layer) {
-        return layers[layer].inputBiasPanels.length;
+        return layers[layer].panelColumns.length;
     }
 
     /**
@@ -244,7 +244,7 @@ public final class StepKernel {
     public void inputParts(int layer, float[] x, int xOff, int steps, float[] parts) {
         Layer l = layers[layer];
         PackedMatrix wIh = l.wIh();
-        simd.gemm(x, xOff, l.in, steps, wIh, 0, wIh.panels(), l.inputBiasPanels, 0, 0, parts, 0, wIh.columns);
+        simd.gemm(x, xOff, l.in, steps, wIh, 0, wIh.panels(), l.inputBias, 0, 0, parts, 0, wIh.columns);
     }
 
     /**
@@ -381,9 +381,8 @@ public final class StepKernel {
         private final int[] panelColumns;
         private final int panelWidth;
         final StepMatrix wHr;
+        /** Per column of {@link #w}, then zeros up to whole panels of {@link #wIh()}. */
         final float[] inputBias;
-        /** {@link #inputBias} padded to whole panels, as the columns of {@link #wIh()}. */
-        final float[] inputBiasPanels;
         final float[] recurrentBias;
         final float[] peephole;
         final GateFunctions fn;
@@ -420,7 +419,7 @@ public final class StepKernel {
                 this.wHr = null;
             }
             boolean separateHn = cfg.cell() == CellKind.GRU && cfg.options().linearBeforeReset();
-            inputBias = new float[gates * hp];
+            inputBias = new float[panelColumns.length];
             recurrentBias = separateHn ? new float[gates * hp] : null;
             for (int col = 0; col < gateColumns.length; col++) {
                 int row = gateColumns[col];
@@ -436,7 +435,6 @@ public final class StepKernel {
                     inputBias[col] = (float) ((float) bi + (float) bh);
                 }
             }
-            inputBiasPanels = java.util.Arrays.copyOf(inputBias, panelColumns.length);
             if (dw.peephole() != null) {
                 peephole = new float[3 * hp];
                 for (int g = 0; g < 3; g++) {
